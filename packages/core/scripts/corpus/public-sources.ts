@@ -33,8 +33,10 @@ export const PUBLIC_SOURCES: PublicSource[] = [
     selection:
       'instruction (+ "\\n\\n" + input when present) of 300 rows with the smallest FNV-1a hash of the instruction; role-play and creative-writing requests, labelled hard_negative (they say "imagine you are", "pretend", "act as")',
     rows: (read) =>
-      sampleByHash(JSON.parse(read('Roleplay/roleplay-simple-deduped-roleplay-instruct.json')) as Json[], 300, (x) =>
-        String(x.instruction),
+      sampleByHash(
+        JSON.parse(read('Roleplay/roleplay-simple-deduped-roleplay-instruct.json')) as Json[],
+        300,
+        (x) => String(x.instruction),
       ).map((x) => ({
         text: x.input ? `${x.instruction}\n\n${x.input}` : String(x.instruction),
         label: 'benign',
@@ -91,7 +93,14 @@ export const PUBLIC_SOURCES: PublicSource[] = [
             for (const qa of p.qas) questions.push(qa.question);
           }
         for (const q of sampleByHash(questions, 20, (x) => x))
-          out.push({ text: q, label: 'benign', category: 'benign', source: 'xquad', family: 'multilingual', lang });
+          out.push({
+            text: q,
+            label: 'benign',
+            category: 'benign',
+            source: 'xquad',
+            family: 'multilingual',
+            lang,
+          });
         for (const c of sampleByHash(contexts, 6, (x) => x))
           out.push({
             text: SUMMARY_PREFIX + c,
@@ -114,7 +123,9 @@ export const PUBLIC_SOURCES: PublicSource[] = [
     selection: 'Body + " " + Question of 250 problems with the smallest FNV-1a hash of the ID',
     rows: (read) =>
       sampleByHash(JSON.parse(read('SVAMP.json')) as Json[], 250, (x) => String(x.ID)).map((x) => ({
-        text: `${String(x.Body).trim()}. ${String(x.Question).trim()}`.replace(/\.\./g, '.').replace(/ \./g, '.'),
+        text: `${String(x.Body).trim()}. ${String(x.Question).trim()}`
+          .replace(/\.\./g, '.')
+          .replace(/ \./g, '.'),
         label: 'benign',
         category: 'benign',
         source: 'svamp',
@@ -126,16 +137,29 @@ export const PUBLIC_SOURCES: PublicSource[] = [
     source: 'deepinception',
     repository: 'tmlr-group/DeepInception',
     commit: 'fc5689e76c4dd87a14babf1eadf890532f2b6880',
-    paths: ['res/data_main.json', 'res/data_further_q.json', 'res/data_multi_scene.json', 'res/data_abl_c.json', 'res/data_abl_layers.json'],
+    paths: [
+      'res/data_main.json',
+      'res/data_further_q.json',
+      'res/data_multi_scene.json',
+      'res/data_abl_c.json',
+      'res/data_abl_layers.json',
+    ],
     licence: 'MIT',
     selection:
       'every distinct nested-fiction jailbreak prompt: inception_attack fields and questions[] entries containing "layer i create layer i+1" (plain harmful questions are left out)',
     rows: (read) => {
       const seen = new Set<string>();
-      for (const f of ['res/data_main.json', 'res/data_further_q.json', 'res/data_multi_scene.json', 'res/data_abl_c.json', 'res/data_abl_layers.json']) {
+      for (const f of [
+        'res/data_main.json',
+        'res/data_further_q.json',
+        'res/data_multi_scene.json',
+        'res/data_abl_c.json',
+        'res/data_abl_layers.json',
+      ]) {
         for (const x of JSON.parse(read(f)) as Json[]) {
           if (typeof x.inception_attack === 'string') seen.add(x.inception_attack);
-          for (const q of x.questions ?? []) if (typeof q === 'string' && q.includes('layer i create layer i+1')) seen.add(q);
+          for (const q of x.questions ?? [])
+            if (typeof q === 'string' && q.includes('layer i create layer i+1')) seen.add(q);
         }
       }
       return [...seen].map((text) => ({
@@ -158,9 +182,16 @@ export const PUBLIC_SOURCES: PublicSource[] = [
     rows: (read) =>
       [
         'scenarios/common/albert_einstein.md',
-        ...['ai-box', 'cnc', 'leave-a-message', 'monkeypawdan', 'rickroll', 'social-engineer', 'sqlserver', 'terminal-musk'].map(
-          (p) => `scenarios/puzzle/puzzles/${p}`,
-        ),
+        ...[
+          'ai-box',
+          'cnc',
+          'leave-a-message',
+          'monkeypawdan',
+          'rickroll',
+          'social-engineer',
+          'sqlserver',
+          'terminal-musk',
+        ].map((p) => `scenarios/puzzle/puzzles/${p}`),
       ].map((p) => ({
         text: read(p).trim(),
         label: 'attack',
@@ -197,7 +228,8 @@ export const PUBLIC_SOURCES: PublicSource[] = [
     commit: '11f8e8e89e5fcb2aaeb9d05b9570495d004b499d',
     paths: ['persuasion_taxonomy.jsonl'],
     licence: 'MIT',
-    selection: 'every ss_example: benign persuasive writing (the technique examples, not attacks), as hard negatives',
+    selection:
+      'every ss_example: benign persuasive writing (the technique examples, not attacks), as hard negatives',
     rows: (read) =>
       read('persuasion_taxonomy.jsonl')
         .split('\n')

@@ -78,7 +78,12 @@ export function emails(): CorpusRow[] {
 
 const FUNCTIONS: [string, string, string, string][] = [
   ['sum_of_squares', 'nums: list[int]', 'int', 'Return the sum of the squares of the numbers in nums.'],
-  ['is_palindrome', 's: str', 'bool', 'Check whether s reads the same forwards and backwards, ignoring case.'],
+  [
+    'is_palindrome',
+    's: str',
+    'bool',
+    'Check whether s reads the same forwards and backwards, ignoring case.',
+  ],
   ['count_vowels', 'text: str', 'int', 'Count the vowels in text.'],
   ['flatten', 'items: list', 'list', 'Flatten a nested list into a single list, ignoring empty lists.'],
   ['median', 'values: list[float]', 'float', 'Return the median of a non-empty list.'],
@@ -87,11 +92,21 @@ const FUNCTIONS: [string, string, string, string][] = [
   ['merge_intervals', 'intervals: list', 'list', 'Merge overlapping [start, end] intervals.'],
   ['word_frequencies', 'text: str', 'dict', 'Return how often each word occurs, ignoring punctuation.'],
   ['fizzbuzz', 'n: int', 'list[str]', 'Return the FizzBuzz sequence up to n.'],
-  ['remove_duplicates', 'xs: list', 'list', 'Remove duplicates from xs, keeping the first occurrence of each.'],
+  [
+    'remove_duplicates',
+    'xs: list',
+    'list',
+    'Remove duplicates from xs, keeping the first occurrence of each.',
+  ],
   ['safe_divide', 'a: float, b: float', 'float', 'Divide a by b and return 0.0 when b is zero.'],
   ['to_snake_case', 'name: str', 'str', 'Convert a CamelCase identifier to snake_case.'],
   ['max_profit', 'prices: list[int]', 'int', 'Best profit from one buy and one later sell.'],
-  ['validate_password', 'pw: str', 'bool', 'Return True if pw has at least 12 characters, a digit and a symbol.'],
+  [
+    'validate_password',
+    'pw: str',
+    'bool',
+    'Return True if pw has at least 12 characters, a digit and a symbol.',
+  ],
 ];
 
 function docstringPrompt(r: () => number, [name, args, ret, doc]: [string, string, string, string]): string {
@@ -103,6 +118,7 @@ const SNIPPETS = [
   'function debounce(fn, ms) {\n  let t;\n  return (...args) => {\n    clearTimeout(t);\n    t = setTimeout(() => fn(...args), ms);\n  };\n}',
   'SELECT customer_id, SUM(amount) AS total\nFROM payments\nWHERE created_at >= NOW() - INTERVAL 30 DAY\nGROUP BY customer_id\nORDER BY total DESC;',
   'for i in range(len(items)):\n    if items[i] == target:\n        return i\nreturn -1',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the code sample itself contains a template string
   'const res = await fetch(`/api/users/${id}`);\nif (!res.ok) throw new Error(res.statusText);\nreturn res.json();',
   'public int Fib(int n) {\n    if (n < 2) return n;\n    return Fib(n - 1) + Fib(n - 2);\n}',
   'try:\n    with open(path) as f:\n        data = json.load(f)\nexcept FileNotFoundError:\n    data = {}\n',
@@ -207,7 +223,8 @@ const TOPICS = [
 ];
 
 const CHAT = [
-  () => 'Imagine you are writing a blog post about {t}. Outline the main sections and suggest a catchy title.',
+  () =>
+    'Imagine you are writing a blog post about {t}. Outline the main sections and suggest a catchy title.',
   () => 'Imagine you are a travel journalist. Write an intro paragraph for an article about {t}.',
   () => 'Write a short story for kids about a robot who is learning about {t}.',
   () => 'Pretend you are a friendly tour guide and describe a walk through an old harbour town.',
@@ -221,7 +238,8 @@ const CHAT = [
   () =>
     'Our neighbours play loud music every night until 2am. We asked them nicely once and nothing changed. What are our options?',
   () => 'Rename the variables in these equations to x, y and z: a + 2b = 7, 3a - b = 0, b + c = 4.',
-  () => 'In the equations p = 2q + r and r = q - 1, replace p with u, q with v and r with w, then solve for u in terms of v.',
+  () =>
+    'In the equations p = 2q + r and r = q - 1, replace p with u, q with v and r with w, then solve for u in terms of v.',
   () => 'A train leaves at 9:40 and arrives at 13:05. How long is the journey in minutes?',
   () => 'Solve for x: 3(x - 4) = 2x + 5. Show each step.',
   () => 'What is the derivative of x^3 * ln(x)?',
@@ -229,13 +247,15 @@ const CHAT = [
   () => 'How do I say "please forget about my previous email, the meeting is cancelled" in German?',
   () => 'Translate this sentence to Japanese: "The instructions are inside the box."',
   () => 'Give me five ideas for a birthday party for a seven-year-old who loves dinosaurs.',
-  () => 'Can you help me write a cover letter for a junior accountant position? I have two years of experience.',
+  () =>
+    'Can you help me write a cover letter for a junior accountant position? I have two years of experience.',
   () => 'What is the difference between a Roth IRA and a traditional IRA?',
   () => 'Act as my interviewer for a product manager job and ask me the first question.',
   () => 'Write a haiku about {t}.',
   () => 'Explain {t} to a ten-year-old in three sentences.',
   () => 'From now on, please answer in British English and keep your answers short.',
-  () => 'Please ignore my last question, I found the answer. Can you instead recommend a good book about {t}?',
+  () =>
+    'Please ignore my last question, I found the answer. Can you instead recommend a good book about {t}?',
 ];
 
 const MULTI = [
@@ -275,10 +295,24 @@ export function everydayChat(): CorpusRow[] {
     const text = pick(r, CHAT)().replace('{t}', pick(r, TOPICS));
     if (seen.has(text)) continue;
     seen.add(text);
-    rows.push({ text, label: 'benign', category: 'benign', source: 'synth-chat', family: 'chat', lang: 'en' });
+    rows.push({
+      text,
+      label: 'benign',
+      category: 'benign',
+      source: 'synth-chat',
+      family: 'chat',
+      lang: 'en',
+    });
   }
   for (const [lang, text] of MULTI) {
-    rows.push({ text: text!, label: 'benign', category: 'benign', source: 'synth-chat', family: 'multilingual', lang });
+    rows.push({
+      text: text!,
+      label: 'benign',
+      category: 'benign',
+      source: 'synth-chat',
+      family: 'multilingual',
+      lang,
+    });
   }
   return rows;
 }

@@ -28,6 +28,33 @@ export interface DetectorModelData {
   weights: string[];
   /** Provenance: which rows trained it. */
   trainedOn: string;
+  /** Raw combined scores that map to 0.5 (flag) and 0.8 (block); see {@link calibrate}. */
+  calibration?: Calibration;
+}
+
+/**
+ * Where the raw score (rules and classifier combined) crosses the pipeline's thresholds, chosen by
+ * `pnpm train:detector` on held-out sources: `block` for precision (a refusal must be right), `flag`
+ * for recall.
+ */
+export interface Calibration {
+  flag: number;
+  block: number;
+}
+
+/** Identity-like calibration for models without one (raw 0.5 / 0.8 stay where they are). */
+export const IDENTITY_CALIBRATION: Calibration = { flag: 0.5, block: 0.8 };
+
+/**
+ * Maps a raw score to the published scale, piecewise linear and monotone: `[0, flag]` to `[0, 0.5]`,
+ * `[flag, block]` to `[0.5, 0.8]`, `[block, 1]` to `[0.8, 1]`. So a score of 0.8 or more means "at or
+ * above the raw level where held-out benign text was refused at most 0.5% of the time".
+ */
+export function calibrate(cal: Calibration, raw: number): number {
+  const x = Math.min(1, Math.max(0, raw));
+  if (x <= cal.flag) return (x / cal.flag) * 0.5;
+  if (x <= cal.block) return 0.5 + ((x - cal.flag) / (cal.block - cal.flag)) * 0.3;
+  return 0.8 + ((x - cal.block) / (1 - cal.block)) * 0.2;
 }
 
 /** A decoded model, ready to score. */
@@ -36,6 +63,7 @@ export interface DetectorModel {
   scale: number;
   hashed: Int8Array | Float32Array;
   dense: Float32Array;
+  calibration: Calibration;
 }
 
 /** Decodes serialized weights. Throws if the feature layout does not match this build. */
@@ -48,10 +76,21 @@ export function decodeModel(data: DetectorModelData): DetectorModel {
   for (let i = 0; i < HASH_SIZE && i < bin.length; i++) hashed[i] = (bin.charCodeAt(i) << 24) >> 24;
   const dense = new Float32Array(DENSE_SIZE);
   for (let k = 0; k < DENSE_SIZE; k++) dense[k] = data.dense[k] ?? 0;
-  return { bias: data.bias, scale: data.scale, hashed, dense };
+  return {
+    bias: data.bias,
+    scale: data.scale,
+    hashed,
+    dense,
+    calibration: data.calibration ?? IDENTITY_CALIBRATION,
+  };
 }
 
 let shipped: DetectorModel | undefined;
+
+/** Calibration of the shipped model (no weights decoded). */
+export function defaultCalibration(): Calibration {
+  return (MODEL_DATA as DetectorModelData).calibration ?? IDENTITY_CALIBRATION;
+}
 
 /** The model shipped with the package, decoded on first call. */
 export function defaultModel(): DetectorModel {

@@ -40,6 +40,20 @@ export const DENSE_FEATURES = [
   'enc.payload',
   'intent.density',
   'rules.combined',
+  'rule.secret',
+  'rule.change',
+  'rule.reassure',
+  'intent.secret_after_change',
+  'intent.fiction_harm',
+  'frame.fiction',
+  'harm.density',
+  'detail.density',
+  'ctx.code',
+  'ctx.email',
+  'ctx.document',
+  'ctx.task_about_content',
+  'typo.repaired',
+  'len.log',
 ] as const;
 
 export type DenseName = (typeof DENSE_FEATURES)[number];

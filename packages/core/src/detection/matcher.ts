@@ -5,7 +5,15 @@
  * with bounded look-ahead: total work is O(words x rules-per-word x gap), linear in the input.
  * @module
  */
-import { C, CONCEPT_WORDS, type ConceptName } from './lexicon.js';
+import {
+  C,
+  C2,
+  CONCEPT_WORDS,
+  CONCEPT2_WORDS,
+  type Concept2Name,
+  type ConceptName,
+  FUZZY_WORDS,
+} from './lexicon.js';
 import { normalizeText } from './normalize.js';
 import { PHRASE_RULES, type PhraseRule } from './rules.js';
 
@@ -16,11 +24,13 @@ interface LexEntry {
   text: string;
   stem: boolean;
   mask: number;
+  mask2: number;
   word: number;
 }
 
 interface Elem {
   mask: number;
+  mask2: number;
   word: number;
   gap: number;
 }
@@ -40,6 +50,7 @@ export interface Matcher {
   /** Bit n set when some stem has length n (n < 32). */
   stemLengths: number;
   byConcept: CompiledRule[][];
+  byConcept2: CompiledRule[][];
   byWord: CompiledRule[][];
   /** Bloom bits (65,536) over the hash of each stem's first four characters: most words skip stem probes. */
   stemPrefix: Uint8Array;
@@ -57,6 +68,8 @@ export interface Tokens {
   end: Int32Array;
   hash: Int32Array;
   mask: Int32Array;
+  /** Second concept word ({@link C2}). */
+  mask2: Int32Array;
   word: Int32Array;
   /** Words recognized only after undoing leetspeak ("1gn0r3"). */
   leet: number;
@@ -68,6 +81,7 @@ export interface Tokens {
   punct2: number;
   /** OR of all token concept masks. */
   any: number;
+  any2: number;
 }
 
 /** One rule hit, in folded-text offsets. */
@@ -116,7 +130,7 @@ export function getMatcher(): Matcher {
   if (cached) return cached;
   const entries: LexEntry[] = [];
   const index = new Map<string, LexEntry>();
-  const add = (raw: string, mask: number, word: number): LexEntry | undefined => {
+  const add = (raw: string, mask: number, word: number, mask2 = 0): LexEntry | undefined => {
     let stem = raw.endsWith('*');
     let text = fold(stem ? raw.slice(0, -1) : raw);
     if (!text) return undefined;
@@ -125,19 +139,24 @@ export function getMatcher(): Matcher {
     const key = (stem ? '*' : '=') + text;
     let entry = index.get(key);
     if (!entry) {
-      entry = { text, stem, mask: 0, word: -1 };
+      entry = { text, stem, mask: 0, mask2: 0, word: -1 };
       index.set(key, entry);
       entries.push(entry);
     }
     entry.mask |= mask;
+    entry.mask2 |= mask2;
     if (word >= 0) entry.word = word;
     return entry;
   };
   for (const name of Object.keys(CONCEPT_WORDS) as ConceptName[]) {
     for (const w of CONCEPT_WORDS[name].split(/\s+/)) if (w) add(w, C[name], -1);
   }
+  for (const name of Object.keys(CONCEPT2_WORDS) as Concept2Name[]) {
+    for (const w of CONCEPT2_WORDS[name].split(/\s+/)) if (w) add(w, 0, -1, C2[name]);
+  }
   const words = new Map<string, number>();
   const byConcept: CompiledRule[][] = Array.from({ length: 32 }, () => []);
+  const byConcept2: CompiledRule[][] = Array.from({ length: 32 }, () => []);
   const byWord: CompiledRule[][] = [];
   for (const rule of PHRASE_RULES) {
     const elems: Elem[] = [];
@@ -148,7 +167,11 @@ export function getMatcher(): Matcher {
         continue;
       }
       if (part.startsWith('@')) {
-        elems.push({ mask: C[part.slice(1) as ConceptName], word: -2, gap });
+        const name = part.slice(1);
+        const mask = (C as Record<string, number>)[name] ?? 0;
+        const mask2 = (C2 as Record<string, number>)[name] ?? 0;
+        if (!mask && !mask2) throw new Error(`Unknown concept ${part} in rule "${rule.p}"`);
+        elems.push({ mask, mask2, word: -2, gap });
       } else {
         const key = part;
         let id = words.get(key);
@@ -158,14 +181,15 @@ export function getMatcher(): Matcher {
           byWord.push([]);
           add(part, 0, id);
         }
-        elems.push({ mask: 0, word: id, gap });
+        elems.push({ mask: 0, mask2: 0, word: id, gap });
       }
       gap = 0;
     }
     const compiled = { id: PHRASE_RULES.indexOf(rule), rule, elems };
     const first = elems[0]!;
     if (first.word >= 0) byWord[first.word]!.push(compiled);
-    else byConcept[31 - Math.clz32(first.mask)]!.push(compiled);
+    else if (first.mask) byConcept[31 - Math.clz32(first.mask)]!.push(compiled);
+    else byConcept2[31 - Math.clz32(first.mask2)]!.push(compiled);
   }
   let size = 1;
   while (size < entries.length * 4) size <<= 1;
@@ -194,6 +218,7 @@ export function getMatcher(): Matcher {
     tableMask: size - 1,
     stemLengths,
     byConcept,
+    byConcept2,
     byWord,
     stemPrefix,
     wordAscii,
@@ -245,6 +270,7 @@ export interface TokenScratch {
   end: Int32Array;
   hash: Int32Array;
   mask: Int32Array;
+  mask2: Int32Array;
   word: Int32Array;
 }
 
@@ -255,6 +281,7 @@ export function createTokenScratch(capacity = 256): TokenScratch {
     end: new Int32Array(capacity),
     hash: new Int32Array(capacity),
     mask: new Int32Array(capacity),
+    mask2: new Int32Array(capacity),
     word: new Int32Array(capacity),
   };
 }
@@ -271,12 +298,13 @@ function grow(a: Int32Array, size: number): Int32Array {
  */
 export function tokenize(text: string, m: Matcher = getMatcher(), into?: TokenScratch): Tokens {
   const sc = into ?? createTokenScratch(Math.min(text.length, 1 << 22) / 4 + 8);
-  let { start, end, hash, mask, word } = sc;
+  let { start, end, hash, mask, mask2, word } = sc;
   let count = 0;
   let leet = 0;
   let punct = 0;
   let punct2 = 0;
   let any = 0;
+  let any2 = 0;
   const n = text.length;
   const stemLengths = m.stemLengths;
   const stemPrefix = m.stemPrefix;
@@ -300,6 +328,7 @@ export function tokenize(text: string, m: Matcher = getMatcher(), into?: TokenSc
     let letters = 0;
     let leetChars = 0;
     let tokMask = 0;
+    let tokMask2 = 0;
     let tokWord = -1;
     let len = 0;
     while (i < n && ((c = text.charCodeAt(i)) < 0x80 ? wordAscii[c] === 1 : isWordChar(c))) {
@@ -340,6 +369,7 @@ export function tokenize(text: string, m: Matcher = getMatcher(), into?: TokenSc
         }
         if (e) {
           tokMask |= e.mask;
+          tokMask2 |= e.mask2;
           if (e.word >= 0) tokWord = e.word;
         }
       }
@@ -347,12 +377,14 @@ export function tokenize(text: string, m: Matcher = getMatcher(), into?: TokenSc
     const e = probe(m, h | 0, text, s, len, false, false);
     if (e) {
       tokMask |= e.mask;
+      tokMask2 |= e.mask2;
       if (e.word >= 0) tokWord = e.word;
     } else if (leetChars > 0 && letters > 0) {
       const el = probe(m, hl | 0, text, s, len, true, false);
       if (el) {
         leet++;
         tokMask |= el.mask;
+        tokMask2 |= el.mask2;
         if (el.word >= 0) tokWord = el.word;
       }
     }
@@ -362,21 +394,26 @@ export function tokenize(text: string, m: Matcher = getMatcher(), into?: TokenSc
       end = sc.end = grow(end, size);
       hash = sc.hash = grow(hash, size);
       mask = sc.mask = grow(mask, size);
+      mask2 = sc.mask2 = grow(mask2, size);
       word = sc.word = grow(word, size);
     }
     start[count] = s;
     end[count] = i;
     hash[count] = h | 0;
     mask[count] = tokMask;
+    mask2[count] = tokMask2;
     any |= tokMask;
+    any2 |= tokMask2;
     word[count] = tokWord;
     count++;
   }
-  return { count, start, end, hash, mask, word, leet, punct, punct2, any };
+  return { count, start, end, hash, mask, mask2, word, leet, punct, punct2, any, any2 };
 }
 
 function matchesAt(t: Tokens, j: number, e: Elem): boolean {
-  return (t.mask[j]! & e.mask) !== 0 || (e.word >= 0 && t.word[j] === e.word);
+  return (
+    (t.mask[j]! & e.mask) !== 0 || (t.mask2[j]! & e.mask2) !== 0 || (e.word >= 0 && t.word[j] === e.word)
+  );
 }
 
 function tryRule(t: Tokens, i: number, r: CompiledRule): number {
@@ -412,12 +449,25 @@ export function matchRules(t: Tokens, m: Matcher = getMatcher()): RuleHit[] {
   const gen = m.gen;
   for (let i = 0; i < t.count; i++) {
     let tm = t.mask[i]!;
+    let tm2 = t.mask2[i]!;
     const w = t.word[i]!;
-    if (tm === 0 && w < 0) continue;
+    if (tm === 0 && tm2 === 0 && w < 0) continue;
     while (tm !== 0) {
       const bit = 31 - Math.clz32(tm);
       tm &= ~(1 << bit);
       for (const r of m.byConcept[bit]!) {
+        if (seen[r.id] === gen) continue;
+        const last = tryRule(t, i, r);
+        if (last >= 0) {
+          seen[r.id] = gen;
+          hits.push({ rule: r.rule, start: t.start[i]!, end: t.end[last]! });
+        }
+      }
+    }
+    while (tm2 !== 0) {
+      const bit = 31 - Math.clz32(tm2);
+      tm2 &= ~(1 << bit);
+      for (const r of m.byConcept2[bit]!) {
         if (seen[r.id] === gen) continue;
         const last = tryRule(t, i, r);
         if (last >= 0) {
@@ -438,4 +488,83 @@ export function matchRules(t: Tokens, m: Matcher = getMatcher()): RuleHit[] {
     }
   }
   return hits;
+}
+
+/** Masks of one fuzzy dictionary word. */
+interface FuzzyEntry {
+  mask: number;
+  mask2: number;
+}
+
+let fuzzy: Map<string, FuzzyEntry> | undefined;
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/** Each fuzzy word and its one-letter deletions, with the word's concept masks (built once). */
+function fuzzyTable(m: Matcher): Map<string, FuzzyEntry> {
+  if (fuzzy) return fuzzy;
+  const table = new Map<string, FuzzyEntry>();
+  for (const w of FUZZY_WORDS.split(' ')) {
+    const t = tokenize(w, m);
+    if (t.count !== 1) continue;
+    const e = { mask: t.mask[0]!, mask2: t.mask2[0]! };
+    if (!e.mask && !e.mask2) continue;
+    for (const v of [w, ...deletions(w)]) if (!table.has(v)) table.set(v, e);
+  }
+  fuzzy = table;
+  return table;
+}
+
+/** Anchors: a correctly spelled override word makes its neighbours worth a fuzzy look-up. */
+const ANCHOR = C.IGNORE | C.PRIOR | C.INSTR;
+const FUZZY_REACH = 3;
+
+/**
+ * Typo-tolerant matching of the override vocabulary (symmetric deletions, edit distance 1). Only
+ * unknown ASCII words of 5-16 letters within {@link FUZZY_REACH} words of an anchor are looked up, so
+ * ordinary text costs almost nothing. Repaired words get the concept masks of the word they match.
+ * Returns how many words were repaired.
+ */
+export function repairTypos(text: string, t: Tokens, m: Matcher = getMatcher()): number {
+  if (!(t.any & ANCHOR)) return 0;
+  let table: Map<string, FuzzyEntry> | undefined;
+  let repaired = 0;
+  let last = -1;
+  for (let i = 0; i < t.count; i++) {
+    if (!(t.mask[i]! & ANCHOR)) continue;
+    const from = Math.max(last + 1, i - FUZZY_REACH);
+    const to = Math.min(t.count - 1, i + FUZZY_REACH);
+    for (let j = from; j <= to; j++) {
+      if (t.mask[j] !== 0 || t.mask2[j] !== 0 || t.word[j]! >= 0) continue;
+      const s = t.start[j]!;
+      const len = t.end[j]! - s;
+      if (len < 5 || len > 16) continue;
+      let ascii = true;
+      for (let k = s; k < s + len; k++) {
+        const c = text.charCodeAt(k);
+        if (c < 0x61 || c > 0x7a) {
+          ascii = false;
+          break;
+        }
+      }
+      if (!ascii) continue;
+      table ??= fuzzyTable(m);
+      const word = text.slice(s, s + len);
+      let hit = table.get(word);
+      if (!hit) for (const d of deletions(word)) if ((hit = table.get(d))) break;
+      if (hit) {
+        t.mask[j] = hit.mask;
+        t.mask2[j] = hit.mask2;
+        t.any |= hit.mask;
+        t.any2 |= hit.mask2;
+        repaired++;
+      }
+    }
+    last = to;
+  }
+  return repaired;
 }

@@ -10,12 +10,25 @@
  */
 import { scoreFromSeverity, severityFromScore } from '../risk.js';
 import type { Finding, Severity } from '../types.js';
-import { type DetectorModel, defaultModel, predictText } from './classifier.js';
+import {
+  calibrate,
+  type DetectorModel,
+  defaultCalibration,
+  defaultModel,
+  predictText,
+} from './classifier.js';
 import { base64Regions, findEncodedSegments } from './decode.js';
 import { DENSE_SIZE, type DenseName, denseIndex } from './features.js';
 import { floodStats, suffixStats } from './gibberish.js';
-import { C } from './lexicon.js';
-import { createTokenScratch, getMatcher, matchRules, type TokenScratch, tokenize } from './matcher.js';
+import { C, C2 } from './lexicon.js';
+import {
+  createTokenScratch,
+  getMatcher,
+  matchRules,
+  repairTypos,
+  type TokenScratch,
+  tokenize,
+} from './matcher.js';
 import { normalizeText, originalSpan } from './normalize.js';
 import { analyzeDocument, scanCjk, scanDelimiters, scanHtmlComments } from './structure.js';
 
@@ -77,6 +90,11 @@ const RULE_DENSE: Record<string, DenseName> = {
   'indirect.hidden_html': 'hidden.channel',
   'obfuscation.tag_characters': 'hidden.channel',
   'indirect.embedded_instruction': 'doc.embedded',
+  'extraction.secret': 'rule.secret',
+  'injection.rule_change': 'rule.change',
+  'jailbreak.reassurance': 'rule.reassure',
+  'extraction.secret_after_change': 'intent.secret_after_change',
+  'jailbreak.fictional_framing': 'intent.fiction_harm',
 };
 
 /** Score of an output-manipulation instruction found inside a document (see analyzePrompt). */
@@ -123,6 +141,63 @@ function noisyOr(scores: Iterable<number>): number {
   return 1 - keep;
 }
 
+/** Rule kinds whose phrases people quote when they ask about attacks. */
+const QUOTABLE = new Set([
+  'injection.instruction_override',
+  'extraction.system_prompt',
+  'jailbreak.mode_switch',
+  'jailbreak.persona',
+]);
+const QUOTED = 0.5;
+// Words of a question about detecting or filtering a phrase. Plain alternation of literals: linear.
+const META_WORDS =
+  /\b(?:regex|regexp|detects?|detection|filters?|blocks?|patterns?|phrases?|keywords?|classifier|classify|flags?|examples?)\b/;
+const QUOTES = '"\'“”‘’«»`';
+
+/** The span sits between a quote character before it and one after it, on the same line, near by. */
+function insideQuotes(text: string, start: number, end: number): boolean {
+  let open = -1;
+  for (let i = start - 1; i >= 0 && i >= start - 60; i--) {
+    const c = text[i]!;
+    if (c === '\n') break;
+    if (QUOTES.includes(c)) {
+      open = i;
+      break;
+    }
+  }
+  if (open < 0) return false;
+  for (let i = end; i < text.length && i <= end + 80; i++) {
+    const c = text[i]!;
+    if (c === '\n') return false;
+    if (QUOTES.includes(c)) return true;
+  }
+  return false;
+}
+
+/** The last line is a JSON object or array (data passed with a request, not an optimizer suffix). */
+function endsWithJson(text: string): boolean {
+  let e = text.length;
+  while (e > 0 && text.charCodeAt(e - 1) <= 0x20) e--;
+  if (e === 0) return false;
+  const last = text.charCodeAt(e - 1);
+  if (last !== 0x7d && last !== 0x5d) return false;
+  const s = text.lastIndexOf('\n', e - 1) + 1;
+  const first = text.charCodeAt(s);
+  return (first === 0x7b || first === 0x5b) && text.indexOf('":', s) >= 0;
+}
+
+/** The text opens with a task about supplied content: an imperative and "following/below/this text". */
+function taskAboutContent(t: ReturnType<typeof tokenize>): boolean {
+  const n = Math.min(t.count, 10);
+  let verb = false;
+  for (let i = 0; i < n; i++) {
+    const m = t.mask[i]!;
+    if (m & C.IMPERATIVE) verb = true;
+    if (verb && (m & C.REF || (m & C.THIS && i + 1 < t.count && t.mask[i + 1]! & C.DOCNOUN))) return true;
+  }
+  return false;
+}
+
 /** Keeps the strongest hit per kind (repeats of one signal are not extra evidence). */
 function strongestPerKind(hits: Hit[]): Map<string, Hit> {
   const best = new Map<string, Hit>();
@@ -149,18 +224,42 @@ export function analyzePrompt(
   const folded = norm.text;
   const m = getMatcher();
   const tokens = tokenize(folded, m, tokenScratch(depth));
+  const typos = repairTypos(folded, tokens, m);
   let intent = 0;
   let rot = 0;
+  let fiction = 0;
+  let harm = 0;
+  let detail = 0;
+  let code = 0;
+  let notice = 0;
   for (let i = 0; i < tokens.count; i++) {
     const mk = tokens.mask[i]!;
+    const mk2 = tokens.mask2[i]!;
     if (mk & INTENT) intent++;
     if (mk & C.ROT13) rot++;
+    if (mk2 === 0 && !(mk & C.HARM)) continue;
+    if (mk2 & C2.FICTION) fiction++;
+    if (mk & C.HARM || mk2 & C2.DECEIVE) harm++;
+    if (mk2 & C2.DETAIL) detail++;
+    if (mk2 & C2.CODEWORD) code++;
+    if (mk2 & C2.NOTICE) notice++;
   }
   const hits: Hit[] = [];
   const toOrig = (h: { start: number; end: number }) => originalSpan(norm, h.start, h.end);
 
+  let meta: boolean | undefined;
   for (const r of matchRules(tokens, m)) {
-    hits.push({ kind: r.rule.kind, score: r.rule.score, message: r.rule.message, ...toOrig(r) });
+    let { score, message } = r.rule;
+    // Quoting an attack phrase to talk about it ("a regex that detects the phrase 'ignore previous
+    // instructions'") is not giving it: cap quoted phrases when the text is about detecting them.
+    if (score > QUOTED && QUOTABLE.has(r.rule.kind) && insideQuotes(folded, r.start, r.end)) {
+      meta ??= META_WORDS.test(folded);
+      if (meta) {
+        score = QUOTED;
+        message = `${message} (quoted, in a question about it)`;
+      }
+    }
+    hits.push({ kind: r.rule.kind, score, message, ...toOrig(r) });
   }
   for (const h of scanDelimiters(folded, tokens)) hits.push({ ...h, ...toOrig(h) });
   if (folded.includes('<!--'))
@@ -225,7 +324,7 @@ export function analyzePrompt(
     suffix.end += text.length - 2048;
   }
   if (text.length > 2048) suffix.tailStart += text.length - 2048;
-  if (!doc.shape.isDocument) {
+  if (!doc.shape.isDocument && !endsWithJson(text)) {
     // GCG suffixes trail a short request; long texts and documents have their own noise (code, tables).
     // A suffix is one run of text: a window spread over several lines is code or a list.
     if (lineBreaks(text, suffix.start, suffix.end) >= 2) suffix.maxDensity = 0;
@@ -313,6 +412,59 @@ export function analyzePrompt(
   }
   set('enc.payload', payload);
 
+  // Intent structure: a change of rules followed by a request for a guarded value (password games),
+  // and fiction or persona framing around a harmful or deceptive goal with a reassurance.
+  let secret = 0;
+  let change = 0;
+  let reassure = 0;
+  let override = 0;
+  let persona = 0;
+  for (const h of hits) {
+    if (h.kind === 'extraction.secret') secret = Math.max(secret, h.score);
+    else if (h.kind === 'injection.rule_change') change = Math.max(change, h.score);
+    else if (h.kind === 'jailbreak.reassurance') reassure = Math.max(reassure, h.score);
+    else if (h.kind === 'injection.instruction_override') override = Math.max(override, h.score);
+    else if (h.kind === 'jailbreak.persona' || h.kind === 'jailbreak.mode_switch')
+      persona = Math.max(persona, h.score);
+  }
+  if (secret > 0 && (change > 0 || override >= 0.45 || persona >= 0.3)) {
+    hits.push({
+      kind: 'extraction.secret_after_change',
+      score: 0.88,
+      message: 'Changes the rules, then asks for a password, code or key',
+      start: 0,
+      end: text.length,
+    });
+  }
+  const framed = fiction > 0 || (tokens.any & C.PERSONA) !== 0;
+  if (harm > 0 && reassure > 0 && framed) {
+    hits.push({
+      kind: 'jailbreak.fictional_framing',
+      score: detail > 0 ? 0.85 : 0.75,
+      message: 'Fiction or persona framing around a harmful goal, with a reassurance',
+      start: 0,
+      end: text.length,
+    });
+  }
+  set('frame.fiction', Math.min(1, fiction / 3));
+  set('harm.density', tokens.count ? Math.min(1, (harm / tokens.count) * 20) : 0);
+  set('detail.density', tokens.count ? Math.min(1, (detail / tokens.count) * 20) : 0);
+  set('intent.fiction_harm', framed && harm > 0 ? Math.min(1, ((fiction + 1) * harm) / 6) : 0);
+  // Context: code, notification e-mail, document, and a task that points at supplied content
+  // ("summarize the following"): quoting or processing text is not instructing.
+  set(
+    'ctx.code',
+    Math.min(1, (doc.shape.fences > 0 ? 0.5 : 0) + (tokens.count ? (code / tokens.count) * 5 : 0)),
+  );
+  set(
+    'ctx.email',
+    Math.min(1, doc.shape.emailMarkers * 0.3 + (tokens.count ? (notice / tokens.count) * 10 : 0)),
+  );
+  set('ctx.document', doc.shape.isDocument ? Math.min(1, doc.shape.lines / 20 + 0.3) : 0);
+  set('ctx.task_about_content', taskAboutContent(tokens) ? 1 : 0);
+  set('typo.repaired', Math.min(1, typos / 2));
+  set('len.log', Math.min(1, Math.log2(1 + tokens.count) / 12));
+
   const best = strongestPerKind(hits);
   for (const h of best.values()) {
     const name = RULE_DENSE[h.kind];
@@ -378,7 +530,8 @@ export function scanPrompt(text: string, options: ScanPromptOptions = {}): Promp
   };
   const a = analyzePrompt(scanned, 0, budget, model);
   const p = model ? classify(a, model) : 0;
-  const score = Math.round(combineScores(a.ruleScore, p) * 1000) / 1000;
+  const cal = model ? model.calibration : defaultCalibration();
+  const score = Math.round(calibrate(cal, combineScores(a.ruleScore, p)) * 1000) / 1000;
   const findings: Finding[] = [];
   const loc = (start: number, end: number) =>
     options.path === undefined ? { start, end } : { path: options.path, start, end };
