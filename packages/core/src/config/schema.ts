@@ -160,6 +160,16 @@ const detectionSchema = z.strictObject({
   externalTimeoutMs: z.number().int().positive().default(1000),
   /** When `external` fails or times out: pass (`open`) or count it as a certain attack (`closed`). */
   externalOnError: stageErrorPolicy.default('open'),
+  /**
+   * When to call `external`: on every scanned request (`always`), or only when the fast tier's text
+   * score is ambiguous (`ambiguous`: within `ambiguousRange`, default [0.2, 0.8)); the semantic tier
+   * then costs nothing on clear cases.
+   */
+  externalWhen: z.enum(['always', 'ambiguous']).default('always'),
+  ambiguousRange: z
+    .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+    .refine(([lo, hi]) => lo < hi, 'ambiguousRange: the lower bound must be below the upper one')
+    .default([0.2, 0.8]),
 });
 
 /** Response checks: PII masking, confidence, error sanitization, leak detection, filters, streaming. */

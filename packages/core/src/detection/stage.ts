@@ -112,7 +112,11 @@ export function createDetectionStage(options: DetectionOptions, store: () => Rat
       maxClients: behavior.maxClients,
     }));
 
+  // The strongest fast-tier text score of the request being scanned (read right after scanTexts).
+  let textScore = 0;
+
   function scanTexts(ctx: RequestContext): TextField[] {
+    textScore = 0;
     const texts = ctx.view?.texts;
     if (!texts || texts.length === 0) return [];
     const selected = selectTexts(texts, matcher, options.maxScanChars);
@@ -128,6 +132,7 @@ export function createDetectionStage(options: DetectionOptions, store: () => Rat
       }
     }
     if (strongest > 0) ctx.signals.push({ source: 'text', score: strongest });
+    textScore = strongest;
     return selected;
   }
 
@@ -192,7 +197,9 @@ export function createDetectionStage(options: DetectionOptions, store: () => Rat
       if (behavior.enabled && (lastText !== undefined || numbers !== undefined)) {
         pending.push(observe(ctx, route, lastText, numbers));
       }
-      if (options.external && texts.length > 0)
+      const [lo, hi] = options.ambiguousRange;
+      const ambiguous = textScore >= lo && textScore < hi;
+      if (options.external && texts.length > 0 && (options.externalWhen === 'always' || ambiguous))
         pending.push(external(ctx, texts.map((field) => field.value).join('\n')));
       if (pending.length === 0) return;
       return Promise.all(pending).then(() => undefined);

@@ -8,6 +8,16 @@ export { orderAuditFiles, readAuditEntries, readCheckpointFiles, verifyAuditFile
 export { createFileSink, type FileSink, type FileSinkOptions } from './file-sink.js';
 export { type NodeRequestOptions, nodeHeaders, toShieldRequestFromNode } from './node-request.js';
 export { type NodeSinkOptions, withNodeSinks } from './node-sinks.js';
+export {
+  attackProbability,
+  createOnnxDetector,
+  type OnnxDetector,
+  type OnnxDetectorOptions,
+  type OrtRuntime,
+  type OrtSession,
+  type TextTokenizer,
+  type TokenizedText,
+} from './onnx-detector.js';
 export { readNodeBody } from './read-body.js';
 export { createRedisNonceStore, type RedisNonceStoreOptions } from './redis-nonce-store.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
