@@ -211,8 +211,10 @@ export const CONCEPT_WORDS: Record<ConceptName, string> = {
   ROLEWORD: 'role tool function invoke name',
   CSSWORD: 'display visibility font opacity color',
   HARM:
-    'bomb bombs explosive* weapon* meth methamphetamine malware ransomware hack hacking kill poison* ' +
-    'illegal drugs steal launder* suicide terror*',
+    'bomb bombs explosive* weapon* meth methamphetamine malware ransomware hack hacking hacked kill poison* ' +
+    'illegal drugs steal stealing stolen launder* suicide terror* firearm* firearms theft cocaine heroin ' +
+    'fentanyl virus viruses trojan spyware exploit exploits exploiting assassinat* kidnap* torture* ' +
+    'overdose cyberattack* ddos counterfeit* embezzl* evade evading bypassing',
 };
 
 /** CJK phrases (no spaces to tokenize on): [override verbs, instruction words]. */

@@ -25,21 +25,21 @@ export const DETECTION_MODEL_CARD = {
       },
       "injection": {
         "n": 511,
-        "flag": 0.4501,
-        "block": 0.1448
+        "flag": 0.4521,
+        "block": 0.1468
       },
       "jailbreak": {
         "n": 674,
-        "flag": 0.7448,
-        "block": 0.6543
+        "flag": 0.8798,
+        "block": 0.8131
       },
       "adversarialSuffix": {
         "n": 177,
         "flag": 0.8023,
-        "block": 0.3277
+        "block": 0.3333
       },
-      "precisionAtBlock": 0.9931,
-      "f1AtFlag": 0.7741
+      "precisionAtBlock": 0.9942,
+      "f1AtFlag": 0.8221
     },
     "all": {
       "benign": {
@@ -54,21 +54,21 @@ export const DETECTION_MODEL_CARD = {
       },
       "injection": {
         "n": 1209,
-        "flag": 0.6592,
-        "block": 0.4789
+        "flag": 0.66,
+        "block": 0.4814
       },
       "jailbreak": {
         "n": 894,
-        "flag": 0.66,
-        "block": 0.5391
+        "flag": 0.7707,
+        "block": 0.6723
       },
       "adversarialSuffix": {
         "n": 177,
         "flag": 0.8023,
-        "block": 0.3277
+        "block": 0.3333
       },
-      "precisionAtBlock": 0.9947,
-      "f1AtFlag": 0.7825
+      "precisionAtBlock": 0.9952,
+      "f1AtFlag": 0.8129
     }
   },
   "robustness": {
@@ -160,8 +160,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 164,
-        "flag": 0.3963,
-        "block": 0.0854
+        "flag": 0.4024,
+        "block": 0.0915
       }
     },
     {
@@ -190,8 +190,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 122,
-        "flag": 0.1393,
-        "block": 0
+        "flag": 0.8852,
+        "block": 0.8852
       }
     },
     {
@@ -211,7 +211,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 431,
         "flag": 0.8585,
-        "block": 0.7587
+        "block": 0.7564
       }
     },
     {
@@ -241,7 +241,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 152,
         "flag": 0.7829,
-        "block": 0.2895
+        "block": 0.2961
       }
     },
     {
@@ -271,7 +271,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 260,
         "flag": 0.7923,
-        "block": 0.7231
+        "block": 0.7269
       }
     },
     {
@@ -290,8 +290,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.4,
-        "block": 0.1864
+        "flag": 0.4364,
+        "block": 0.2409
       }
     },
     {
@@ -301,7 +301,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 150,
         "flag": 0.92,
-        "block": 0.76
+        "block": 0.7667
       }
     },
     {
@@ -473,7 +473,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 177,
         "flag": 0.8023,
-        "block": 0.3277
+        "block": 0.3333
       }
     },
     {
@@ -482,8 +482,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 164,
-        "flag": 0.3963,
-        "block": 0.0854
+        "flag": 0.4024,
+        "block": 0.0915
       }
     },
     {
@@ -523,7 +523,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 440,
         "flag": 0.8614,
-        "block": 0.7636
+        "block": 0.7614
       }
     },
     {
@@ -542,8 +542,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 122,
-        "flag": 0.1393,
-        "block": 0
+        "flag": 0.8852,
+        "block": 0.8852
       }
     },
     {
@@ -583,7 +583,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 86,
         "flag": 0.6744,
-        "block": 0.5465
+        "block": 0.5581
       }
     },
     {
@@ -592,8 +592,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.4,
-        "block": 0.1864
+        "flag": 0.4364,
+        "block": 0.2409
       }
     },
     {
@@ -603,7 +603,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 150,
         "flag": 0.92,
-        "block": 0.76
+        "block": 0.7667
       }
     },
     {

@@ -445,6 +445,16 @@ export function analyzePrompt(
       start: 0,
       end: text.length,
     });
+  } else if (harm > 0 && fiction >= 2 && detail >= 2) {
+    // A story that exists to carry operational detail ("each character proposes a step ... which
+    // specific and practical commands, tools or steps"). Ambiguous with crime fiction: flag level.
+    hits.push({
+      kind: 'jailbreak.fictional_framing',
+      score: 0.6,
+      message: 'Fiction framing around a harmful goal that asks for operational detail',
+      start: 0,
+      end: text.length,
+    });
   }
   set('frame.fiction', Math.min(1, fiction / 3));
   set('harm.density', tokens.count ? Math.min(1, (harm / tokens.count) * 20) : 0);
