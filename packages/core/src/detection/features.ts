@@ -54,6 +54,7 @@ export const DENSE_FEATURES = [
   'ctx.task_about_content',
   'typo.repaired',
   'len.log',
+  'ctx.defensive',
 ] as const;
 
 export type DenseName = (typeof DENSE_FEATURES)[number];

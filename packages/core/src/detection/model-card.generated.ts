@@ -6,7 +6,7 @@ export const DETECTION_MODEL_CARD = {
   "generatedBy": "pnpm train:detector",
   "trainedOn": "data/detection 5248 rows, seed 1",
   "calibration": {
-    "flag": 0.645,
+    "flag": 0.64,
     "block": 0.895
   },
   "rows": 5425,
@@ -25,21 +25,21 @@ export const DETECTION_MODEL_CARD = {
       },
       "injection": {
         "n": 511,
-        "flag": 0.4521,
-        "block": 0.1468
+        "flag": 0.454,
+        "block": 0.1409
       },
       "jailbreak": {
         "n": 674,
         "flag": 0.8798,
-        "block": 0.8131
+        "block": 0.77
       },
       "adversarialSuffix": {
         "n": 177,
         "flag": 0.8023,
         "block": 0.3333
       },
-      "precisionAtBlock": 0.9942,
-      "f1AtFlag": 0.8221
+      "precisionAtBlock": 0.9939,
+      "f1AtFlag": 0.8226
     },
     "all": {
       "benign": {
@@ -49,26 +49,26 @@ export const DETECTION_MODEL_CARD = {
       },
       "hardNegative": {
         "n": 502,
-        "flag": 0.0398,
-        "block": 0.01
+        "flag": 0.0359,
+        "block": 0.006
       },
       "injection": {
         "n": 1209,
-        "flag": 0.66,
-        "block": 0.4814
+        "flag": 0.6576,
+        "block": 0.4781
       },
       "jailbreak": {
         "n": 894,
-        "flag": 0.7707,
-        "block": 0.6723
+        "flag": 0.7718,
+        "block": 0.6398
       },
       "adversarialSuffix": {
         "n": 177,
         "flag": 0.8023,
         "block": 0.3333
       },
-      "precisionAtBlock": 0.9952,
-      "f1AtFlag": 0.8129
+      "precisionAtBlock": 0.9967,
+      "f1AtFlag": 0.8127
     }
   },
   "robustness": {
@@ -170,8 +170,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 167,
-        "flag": 0.491,
-        "block": 0.2695
+        "flag": 0.497,
+        "block": 0.2515
       }
     },
     {
@@ -211,7 +211,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 431,
         "flag": 0.8585,
-        "block": 0.7564
+        "block": 0.703
       }
     },
     {
@@ -231,7 +231,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 112,
         "flag": 0.9464,
-        "block": 0.9375
+        "block": 0.8839
       }
     },
     {
@@ -260,7 +260,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 150,
-        "flag": 0.5667,
+        "flag": 0.56,
         "block": 0.4467
       }
     },
@@ -290,7 +290,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.4364,
+        "flag": 0.4409,
         "block": 0.2409
       }
     },
@@ -300,8 +300,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 150,
-        "flag": 0.92,
-        "block": 0.7667
+        "flag": 0.9,
+        "block": 0.76
       }
     },
     {
@@ -430,7 +430,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.0545,
+        "flag": 0.0636,
         "block": 0
       }
     },
@@ -440,7 +440,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 380,
-        "flag": 0.15,
+        "flag": 0.1447,
         "block": 0
       }
     },
@@ -450,8 +450,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 30,
-        "flag": 0.2333,
-        "block": 0.0667
+        "flag": 0.1667,
+        "block": 0
       }
     },
     {
@@ -492,7 +492,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 159,
-        "flag": 0.5849,
+        "flag": 0.5786,
         "block": 0.4717
       }
     },
@@ -502,8 +502,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 167,
-        "flag": 0.491,
-        "block": 0.2695
+        "flag": 0.497,
+        "block": 0.2515
       }
     },
     {
@@ -523,7 +523,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 440,
         "flag": 0.8614,
-        "block": 0.7614
+        "block": 0.7091
       }
     },
     {
@@ -533,7 +533,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 112,
         "flag": 0.9464,
-        "block": 0.9375
+        "block": 0.8839
       }
     },
     {
@@ -592,7 +592,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.4364,
+        "flag": 0.4409,
         "block": 0.2409
       }
     },
@@ -602,8 +602,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 150,
-        "flag": 0.92,
-        "block": 0.7667
+        "flag": 0.9,
+        "block": 0.76
       }
     },
     {
@@ -622,7 +622,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 370,
-        "flag": 0.0405,
+        "flag": 0.0459,
         "block": 0.0027
       }
     },
@@ -682,7 +682,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.2136,
+        "flag": 0.2045,
         "block": 0
       }
     },
@@ -742,8 +742,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 30,
-        "flag": 0.2333,
-        "block": 0.0667
+        "flag": 0.1667,
+        "block": 0
       }
     }
   ]

@@ -111,6 +111,11 @@ export interface PromptAnalysis {
   tokens: ReturnType<typeof tokenize>;
   /** Combined score of the rule and statistics layers alone. */
   ruleScore: number;
+  /**
+   * A question about defending against attacks ("how do we prevent system prompt leaks?"), with no
+   * strong rule hit: the classifier's vocabulary evidence is capped (see {@link classify}).
+   */
+  defensive: boolean;
 }
 
 // Token arrays reused across calls, one set per decode depth (an inner scan must not clobber the
@@ -139,6 +144,25 @@ function noisyOr(scores: Iterable<number>): number {
   let keep = 1;
   for (const s of scores) keep *= 1 - Math.min(0.999, Math.max(0, s));
   return 1 - keep;
+}
+
+const STRONG_RULE = 0.8;
+const DEFENSIVE_CAP = 0.45;
+// Words of a question or policy about defending (literal alternation: linear).
+const DEFENCE_WORDS =
+  /\b(?:prevent|prevents|defend|defence|defense|protect|mitigate|detect|detects|detection|secure|securely|safely|safest|harden|hardening|responsibly|policy|policies|difference between|best practices?)\b/;
+const QUESTION_START = /^(?:how|what|why|which|is|are|can|could|should|do|does|when|where)\b/;
+
+/** A question (or a policy text) about protecting against something. */
+function asksAboutDefence(folded: string): boolean {
+  const t = folded.length > 600 ? folded.slice(0, 600) : folded;
+  if (!DEFENCE_WORDS.test(t)) return false;
+  const trimmed = t.trimEnd();
+  return (
+    trimmed.endsWith('?') ||
+    QUESTION_START.test(t.trimStart()) ||
+    /\b(?:policy|policies|regex|regexp|filter|classifier|unit test)\b/.test(t)
+  );
 }
 
 /** Rule kinds whose phrases people quote when they ask about attacks. */
@@ -485,12 +509,19 @@ export function analyzePrompt(
   set('intent.density', tokens.count ? Math.min(1, (intent / tokens.count) * 10) : 0);
   const ruleScore = noisyOr(Array.from(best.values(), (h) => h.score));
   set('rules.combined', ruleScore);
-  return { hits: Array.from(best.values()), dense, folded, tokens, ruleScore };
+  let strongest = 0;
+  for (const h of best.values()) if (h.score > strongest) strongest = h.score;
+  const defensive = strongest < STRONG_RULE && asksAboutDefence(folded);
+  set('ctx.defensive', defensive ? 1 : 0);
+  return { hits: Array.from(best.values()), dense, folded, tokens, ruleScore, defensive };
 }
 
 /** Probability from the classifier for an analysis (0 when disabled). */
 export function classify(a: PromptAnalysis, model: DetectorModel): number {
-  return predictText(model, a.folded, a.tokens, a.dense);
+  const p = predictText(model, a.folded, a.tokens, a.dense);
+  // Security questions are made of attack vocabulary; without a rule that recognises an actual attack,
+  // vocabulary alone may flag them but not block them.
+  return a.defensive ? Math.min(p, DEFENSIVE_CAP) : p;
 }
 
 /**
