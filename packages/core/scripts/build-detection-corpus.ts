@@ -1,9 +1,9 @@
 /**
- * Rebuilds the detection corpus files under `data/detection/`: `pnpm corpus:detector [--mirror dir]`.
+ * Rebuilds the detection corpus files under `data/detection/`: `pnpm corpus:detector --mirror dir`.
  *
  * - `public.jsonl`: rows from public, licensed repositories, read from git snapshots under `--mirror`
- *   (default `/work/.mirror`, one `<owner>+<name>/repo` bare git directory per repository; get them
- *   with the search tool's `fetch`, or `git clone --bare` the repositories there at the listed commits).
+ *   (one `<owner>+<name>/repo` bare git directory per repository: `git clone --bare` each repository of
+ *   the manifest there; the listed commits must be in it).
  * - `synthetic.jsonl`: our own generators (templates, fixed seeds); needs only the AdvBench goals.
  * - `robustness.jsonl`: the evaluation-only perturbation set.
  * - `manifest.json`: every source with repository, commit, paths, licence and how rows were chosen.
@@ -124,7 +124,14 @@ function parseArgs(argv: string[]): Record<string, string> {
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
-  const mirror = resolve(args.mirror ?? '/work/.mirror');
+  if (!args.mirror) {
+    console.error(
+      'usage: pnpm corpus:detector --mirror <dir>  (<dir>/<owner>+<name>/repo: bare git snapshots of the repositories in manifest.json)',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const mirror = resolve(args.mirror);
   const counts = new Map<string, number>();
   const count = (rows: CorpusRow[]) => {
     for (const r of rows) counts.set(r.source, (counts.get(r.source) ?? 0) + 1);

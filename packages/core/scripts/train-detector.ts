@@ -1,11 +1,13 @@
 /**
- * Trains the prompt-scanner's classifier: `pnpm train:detector [--data file] [--holdout src,src]
- * [--out file] [--seed n] [--epochs n]`.
+ * Trains the prompt-scanner's classifier on `data/detection/` (dev, public and synthetic rows):
+ * `pnpm train:detector [--data file] [--holdout src,src] [--out file] [--seed n] [--epochs n]`.
  *
  * Reproducible: fixed seed, deterministic shuffling, no timers or randomness elsewhere. Features come
  * from the runtime's own `analyzePrompt` + `extractFeatures`, so training and scanning can never
- * drift apart. Writes `src/detection/model.generated.ts` (int8-quantized hashed weights, base64).
- * Functions are exported for `bench/src/detector.ts`, which trains per held-out fold in process.
+ * drift apart. A full run (no --data/--holdout) first scores the corpus leave-one-source-out, picks the
+ * calibration from those held-out scores and writes `src/detection/model-card.generated.ts`; then it
+ * writes `src/detection/model.generated.ts` (int8-quantized hashed weights, base64, calibration).
+ * Functions are exported for `evaluate-detector.ts` and `bench/src/detector.ts`.
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -110,19 +112,14 @@ export function sourceWeights(rows: Row[]): number[] {
   const out = new Array<number>(rows.length);
   for (const label of ['attack', 'benign'] as const) {
     let sum = 0;
-    let n = 0;
     rows.forEach((r, i) => {
-      if (r.label === label) {
-        sum += raw[i]!;
-        n++;
-      }
+      if (r.label === label) sum += raw[i]!;
     });
     // Each class carries half of the total weight, as class balancing does.
     const scale = rows.length / 2 / Math.max(1e-9, sum);
     rows.forEach((r, i) => {
       if (r.label === label) out[i] = raw[i]! * scale;
     });
-    if (n === 0) continue;
   }
   return out;
 }

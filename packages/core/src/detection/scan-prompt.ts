@@ -2,10 +2,13 @@
  * `scanPrompt`: prompt-injection and jailbreak scoring for one user-supplied text field.
  *
  * Layers, each linear in the input: normalization (NFKD folding, homoglyphs, invisible characters) →
- * phrase rules over multilingual concepts, delimiter/hidden-channel patterns and document structure →
- * bounded decoding of encoded segments, scanned again → character statistics (adversarial suffixes,
- * flooding) → a small logistic-regression classifier over hashed n-grams and the rule signals.
- * Every layer that contributes to the score leaves a finding.
+ * phrase rules over multilingual concepts (with typo-tolerant override words), intent structure (rule
+ * change + request for a guarded value; fiction framing + harmful goal + reassurance), delimiter and
+ * hidden-channel patterns and document structure → bounded decoding of encoded segments, scanned again
+ * → character statistics (adversarial suffixes, flooding) → context (code, e-mail, document, quoting,
+ * questions about defence) → a small logistic-regression classifier over hashed n-grams and the rule
+ * signals → calibration to the published scale (docs/detection.md). Every layer that contributes to
+ * the score leaves a finding.
  * @module
  */
 import { scoreFromSeverity, severityFromScore } from '../risk.js';
@@ -17,6 +20,17 @@ import {
   defaultModel,
   predictText,
 } from './classifier.js';
+import {
+  asksAboutDefence,
+  DEFENSIVE_CAP,
+  endsWithJson,
+  insideQuotes,
+  META_WORDS,
+  QUOTABLE,
+  QUOTED,
+  STRONG_RULE,
+  taskAboutContent,
+} from './context.js';
 import { base64Regions, findEncodedSegments } from './decode.js';
 import { DENSE_SIZE, type DenseName, denseIndex } from './features.js';
 import { floodStats, suffixStats } from './gibberish.js';
@@ -144,82 +158,6 @@ function noisyOr(scores: Iterable<number>): number {
   let keep = 1;
   for (const s of scores) keep *= 1 - Math.min(0.999, Math.max(0, s));
   return 1 - keep;
-}
-
-const STRONG_RULE = 0.8;
-const DEFENSIVE_CAP = 0.45;
-// Words of a question or policy about defending (literal alternation: linear).
-const DEFENCE_WORDS =
-  /\b(?:prevent|prevents|defend|defence|defense|protect|mitigate|detect|detects|detection|secure|securely|safely|safest|harden|hardening|responsibly|policy|policies|difference between|best practices?)\b/;
-const QUESTION_START = /^(?:how|what|why|which|is|are|can|could|should|do|does|when|where)\b/;
-
-/** A question (or a policy text) about protecting against something. */
-function asksAboutDefence(folded: string): boolean {
-  const t = folded.length > 600 ? folded.slice(0, 600) : folded;
-  if (!DEFENCE_WORDS.test(t)) return false;
-  const trimmed = t.trimEnd();
-  return (
-    trimmed.endsWith('?') ||
-    QUESTION_START.test(t.trimStart()) ||
-    /\b(?:policy|policies|regex|regexp|filter|classifier|unit test)\b/.test(t)
-  );
-}
-
-/** Rule kinds whose phrases people quote when they ask about attacks. */
-const QUOTABLE = new Set([
-  'injection.instruction_override',
-  'extraction.system_prompt',
-  'jailbreak.mode_switch',
-  'jailbreak.persona',
-]);
-const QUOTED = 0.5;
-// Words of a question about detecting or filtering a phrase. Plain alternation of literals: linear.
-const META_WORDS =
-  /\b(?:regex|regexp|detects?|detection|filters?|blocks?|patterns?|phrases?|keywords?|classifier|classify|flags?|examples?)\b/;
-const QUOTES = '"\'“”‘’«»`';
-
-/** The span sits between a quote character before it and one after it, on the same line, near by. */
-function insideQuotes(text: string, start: number, end: number): boolean {
-  let open = -1;
-  for (let i = start - 1; i >= 0 && i >= start - 60; i--) {
-    const c = text[i]!;
-    if (c === '\n') break;
-    if (QUOTES.includes(c)) {
-      open = i;
-      break;
-    }
-  }
-  if (open < 0) return false;
-  for (let i = end; i < text.length && i <= end + 80; i++) {
-    const c = text[i]!;
-    if (c === '\n') return false;
-    if (QUOTES.includes(c)) return true;
-  }
-  return false;
-}
-
-/** The last line is a JSON object or array (data passed with a request, not an optimizer suffix). */
-function endsWithJson(text: string): boolean {
-  let e = text.length;
-  while (e > 0 && text.charCodeAt(e - 1) <= 0x20) e--;
-  if (e === 0) return false;
-  const last = text.charCodeAt(e - 1);
-  if (last !== 0x7d && last !== 0x5d) return false;
-  const s = text.lastIndexOf('\n', e - 1) + 1;
-  const first = text.charCodeAt(s);
-  return (first === 0x7b || first === 0x5b) && text.indexOf('":', s) >= 0;
-}
-
-/** The text opens with a task about supplied content: an imperative and "following/below/this text". */
-function taskAboutContent(t: ReturnType<typeof tokenize>): boolean {
-  const n = Math.min(t.count, 10);
-  let verb = false;
-  for (let i = 0; i < n; i++) {
-    const m = t.mask[i]!;
-    if (m & C.IMPERATIVE) verb = true;
-    if (verb && (m & C.REF || (m & C.THIS && i + 1 < t.count && t.mask[i + 1]! & C.DOCNOUN))) return true;
-  }
-  return false;
 }
 
 /** Keeps the strongest hit per kind (repeats of one signal are not extra evidence). */
