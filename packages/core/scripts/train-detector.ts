@@ -28,6 +28,7 @@ import {
   type SparseVector,
 } from '../src/detection/features.js';
 import { analyzePrompt } from '../src/detection/scan-prompt.js';
+import { rng } from './corpus/rand.js';
 import type { CorpusRow } from './corpus/types.js';
 
 /** One labeled row of the detection corpus. */
@@ -132,17 +133,6 @@ export function featurize(rows: Row[]): SparseVector[] {
   });
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Logistic regression, AdaGrad, L2; class-balanced. Deterministic for a given seed. */
 export function trainModel(
   vectors: SparseVector[],
@@ -150,7 +140,7 @@ export function trainModel(
   opts: TrainOptions = {},
 ): DetectorModel {
   const { seed = 1, epochs = 12, learningRate = 0.2, l2 = 1e-3 } = opts;
-  const rand = mulberry32(seed);
+  const rand = rng(seed);
   const w = new Float32Array(HASH_SIZE + DENSE_SIZE);
   const g2 = new Float32Array(HASH_SIZE + DENSE_SIZE);
   let bias = 0;

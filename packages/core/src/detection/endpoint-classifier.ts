@@ -5,7 +5,8 @@
  * @module
  */
 import { severityFromScore } from '../risk.js';
-import type { ExternalDetector } from './external.js';
+import type { Finding } from '../types.js';
+import type { ExternalDetector, ExternalDetectorResult } from './external.js';
 
 /** Options for {@link createClassifierEndpoint}. */
 export interface ClassifierEndpointOptions {
@@ -74,21 +75,27 @@ export function createClassifierEndpoint(options: ClassifierEndpointOptions): Ex
       signal,
     });
     if (!res.ok) throw new Error(`classifier endpoint answered ${res.status}`);
-    const score = Math.round(scoreFromResponse(await res.json(), options.positiveLabels) * 1000) / 1000;
-    return {
-      score,
-      findings:
-        score >= 0.2
-          ? [
-              {
-                kind: 'semantic.injection_like',
-                severity: severityFromScore(score),
-                message: `Semantic classifier (${name}): ${Math.round(score * 100)}% likely an injection or jailbreak`,
-                source: 'detection',
-                score,
-              },
-            ]
-          : [],
-    };
+    return semanticResult(scoreFromResponse(await res.json(), options.positiveLabels), name);
   };
+}
+
+/**
+ * A semantic-tier result: the score rounded to three decimals and, from 0.2 up, one
+ * `semantic.injection_like` finding naming the classifier. Shared by the endpoint and ONNX detectors.
+ */
+export function semanticResult(probability: number, name: string): ExternalDetectorResult {
+  const score = Math.round(probability * 1000) / 1000;
+  const findings: Finding[] =
+    score >= 0.2
+      ? [
+          {
+            kind: 'semantic.injection_like',
+            severity: severityFromScore(score),
+            message: `Semantic classifier (${name}): ${Math.round(score * 100)}% likely an injection or jailbreak`,
+            source: 'detection',
+            score,
+          },
+        ]
+      : [];
+  return { score, findings };
 }

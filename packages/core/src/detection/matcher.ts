@@ -434,6 +434,25 @@ function tryRule(t: Tokens, i: number, r: CompiledRule): number {
   return pos;
 }
 
+/** Tries the rules that can start at word `i`; each rule matches at most once per call (`seen`). */
+function tryRules(
+  t: Tokens,
+  i: number,
+  rules: CompiledRule[],
+  seen: Int32Array,
+  gen: number,
+  hits: RuleHit[],
+): void {
+  for (const r of rules) {
+    if (seen[r.id] === gen) continue;
+    const last = tryRule(t, i, r);
+    if (last >= 0) {
+      seen[r.id] = gen;
+      hits.push({ rule: r.rule, start: t.start[i]!, end: t.end[last]! });
+    }
+  }
+}
+
 /**
  * Runs every phrase rule over the tokens. Returns at most one hit per rule (the first), which is all
  * the scorer needs and keeps output bounded on adversarial repetition.
@@ -455,37 +474,14 @@ export function matchRules(t: Tokens, m: Matcher = getMatcher()): RuleHit[] {
     while (tm !== 0) {
       const bit = 31 - Math.clz32(tm);
       tm &= ~(1 << bit);
-      for (const r of m.byConcept[bit]!) {
-        if (seen[r.id] === gen) continue;
-        const last = tryRule(t, i, r);
-        if (last >= 0) {
-          seen[r.id] = gen;
-          hits.push({ rule: r.rule, start: t.start[i]!, end: t.end[last]! });
-        }
-      }
+      tryRules(t, i, m.byConcept[bit]!, seen, gen, hits);
     }
     while (tm2 !== 0) {
       const bit = 31 - Math.clz32(tm2);
       tm2 &= ~(1 << bit);
-      for (const r of m.byConcept2[bit]!) {
-        if (seen[r.id] === gen) continue;
-        const last = tryRule(t, i, r);
-        if (last >= 0) {
-          seen[r.id] = gen;
-          hits.push({ rule: r.rule, start: t.start[i]!, end: t.end[last]! });
-        }
-      }
+      tryRules(t, i, m.byConcept2[bit]!, seen, gen, hits);
     }
-    if (w >= 0) {
-      for (const r of m.byWord[w]!) {
-        if (seen[r.id] === gen) continue;
-        const last = tryRule(t, i, r);
-        if (last >= 0) {
-          seen[r.id] = gen;
-          hits.push({ rule: r.rule, start: t.start[i]!, end: t.end[last]! });
-        }
-      }
-    }
+    if (w >= 0) tryRules(t, i, m.byWord[w]!, seen, gen, hits);
   }
   return hits;
 }

@@ -11,8 +11,8 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { semanticResult } from '../detection/endpoint-classifier.js';
 import type { ExternalDetector, ExternalDetectorResult } from '../detection/external.js';
-import { severityFromScore } from '../risk.js';
 
 /** Token ids for one text, as the model's tokenizer produces them (special tokens included). */
 export interface TokenizedText {
@@ -168,22 +168,7 @@ export function createOnnxDetector(options: OnnxDetectorOptions): OnnxDetector {
       windows++;
       if (end >= ids.length) break;
     }
-    const score = Math.round(best * 1000) / 1000;
-    return {
-      score,
-      findings:
-        score >= 0.2
-          ? [
-              {
-                kind: 'semantic.injection_like',
-                severity: severityFromScore(score),
-                message: `Semantic classifier (${name}): ${Math.round(score * 100)}% likely an injection or jailbreak`,
-                source: 'detection',
-                score,
-              },
-            ]
-          : [],
-    };
+    return semanticResult(best, name);
   }) as OnnxDetector;
   detector.close = async () => {
     if (!ready) return;
