@@ -25,7 +25,9 @@ const { values } = parseArgs({
   options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
 });
 if (values.help) {
-  console.log('Usage: pnpm build [--force]\n\nBuilds the packages whose sources changed; --force builds all.');
+  console.log(
+    'Usage: pnpm build [--force]\n\nBuilds the packages whose sources changed; --force builds all.',
+  );
   process.exit(0);
 }
 
@@ -48,7 +50,8 @@ function inputHash(dir) {
     ...listSources(join(dir, 'src')),
   ].sort();
   const hash = createHash('sha256');
-  for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of files)
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 
