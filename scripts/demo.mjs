@@ -18,7 +18,26 @@ const EXAMPLES = {
   nest: 'examples/nest-chat',
 };
 
-const { values } = parseArgs({ options: { framework: { type: 'string', default: 'express' } } });
+const USAGE = `Usage: pnpm demo [--framework ${Object.keys(EXAMPLES).join('|')}]
+
+Starts the example app of that framework on embedded defaults (no Redis, no SMTP), sends a scripted mix of
+benign and hostile traffic and prints what was allowed, flagged and blocked, and why. Exits 1 if any
+request got a different outcome than the script expects.`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: { framework: { type: 'string', default: 'express' }, help: { type: 'boolean', short: 'h' } },
+  }));
+} catch (error) {
+  // parseArgs throws on unknown options and stray arguments: a usage message, not a stack trace.
+  console.error(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const example = EXAMPLES[values.framework];
 if (!example) {
   console.error(
