@@ -105,7 +105,17 @@ describe('createShield().protect', () => {
       path: '/v1/predict',
       bodyText: '{"input":[1e999]}',
     });
-    expect(infinite.errors?.[0]).toEqual({ path: 'input[0]', message: 'must be a finite number' });
+    const finiteMessage = 'must be a finite number (a literal such as 1e999 overflows to Infinity)';
+    expect(infinite.errors?.[0]).toEqual({ path: 'input[0]', message: finiteMessage });
+    // With the tensor schema too: the numeric check names the value rather than the schema's union
+    // failing with a vague "Invalid input" on the whole array.
+    const overflow = await shield.protect({
+      ...chat(''),
+      path: '/v1/predict',
+      bodyText: '{"input":[0.1,1e999]}',
+    });
+    expect(overflow).toMatchObject({ status: 422, code: 'ERR_VALIDATION_NUMERIC' });
+    expect(overflow.errors).toEqual([{ path: 'input[1]', message: finiteMessage }]);
   });
 
   it('limits requests per client IP and sends RateLimit and Retry-After headers', async () => {

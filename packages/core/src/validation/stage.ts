@@ -1,6 +1,7 @@
 /**
  * The validation stage: size, media type, structure, emptiness, schema, numeric ranges and invisible
- * characters, in that order (cheapest first, and nothing is parsed before its size is known).
+ * characters (sanitized before the schema sees them), numeric ranges, then the schema, in that order
+ * (cheapest first, and nothing is parsed before its size is known).
  * @module
  */
 import type { ValidationOptions } from '../config/schema.js';
@@ -143,6 +144,22 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
 
   if (options.sanitize !== 'off') sanitizeTexts(ctx, options.sanitize === 'strip');
 
+  // Numeric ranges before the schema: they name the value and the limit (`input[1]: must be a finite
+  // number`), where a schema union that fails on the same value only says "Invalid input".
+  const numeric = checkNumericRanges(view.numericArrays, view.scalars, options.numeric);
+  if (numeric.length > 0) {
+    return block(
+      ctx,
+      {
+        status: 422,
+        code: 'ERR_VALIDATION_NUMERIC',
+        reason: `Numeric input outside the accepted range (${numeric.length} problem${numeric.length === 1 ? '' : 's'})`,
+        errors: numeric.map(({ path, message }) => ({ path, message })),
+      },
+      `numeric.${numeric[0]!.kind}`,
+      numeric[0]!.path,
+    );
+  }
   if (options.schema) {
     const result = options.schema.safeParse(ctx.body);
     if (!result.success) {
@@ -185,20 +202,6 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
     }
   }
 
-  const numeric = checkNumericRanges(view.numericArrays, view.scalars, options.numeric);
-  if (numeric.length > 0) {
-    return block(
-      ctx,
-      {
-        status: 422,
-        code: 'ERR_VALIDATION_NUMERIC',
-        reason: `Numeric input outside the accepted range (${numeric.length} problem${numeric.length === 1 ? '' : 's'})`,
-        errors: numeric.map(({ path, message }) => ({ path, message })),
-      },
-      `numeric.${numeric[0]!.kind}`,
-      numeric[0]!.path,
-    );
-  }
   return undefined;
 }
 
