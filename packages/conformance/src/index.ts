@@ -230,6 +230,27 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
       await res.arrayBuffer();
     });
 
+    it('monitor mode still refuses bodies it could not read or parse (nothing usable for the handler)', async () => {
+      const url = await start({ preset: 'monitor', validation: { maxBodyBytes: 4096 } });
+      const cases: Array<[RequestInit, number, string]> = [
+        [{ ...chat('x'), body: '{"messages": [' }, 400, 'ERR_VALIDATION_MALFORMED'],
+        [chat('y'.repeat(5000)), 413, 'ERR_VALIDATION_BODY_TOO_LARGE'],
+        [{ ...chat('x'), headers: { 'content-type': 'text/plain' } }, 415, 'ERR_VALIDATION_CONTENT_TYPE'],
+      ];
+      for (const [init, status, code] of cases) {
+        const res = await fetch(`${url}/v1/chat`, init);
+        expect(res.status).toBe(status);
+        expect((await problemOf(res)).code).toBe(code);
+      }
+      // A parsed body that only fails the schema is let through, as monitor mode promises.
+      const schema = await fetch(`${url}/v1/chat`, {
+        ...chat('x'),
+        body: JSON.stringify({ messages: [{ role: 'root', content: 'hi' }] }),
+      });
+      expect(schema.status).toBe(200);
+      await schema.arrayBuffer();
+    });
+
     it('masks PII in JSON responses', async () => {
       const url = await start();
       const res = await fetch(

@@ -371,6 +371,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
       risk,
       requestId,
       mode: opts.mode,
+      ...(opts.mode === 'monitor' && blocked?.block.bodyUnusable ? { enforced: true } : {}),
       failures: ctx.failures,
       timings,
       headers: ctx.headers,
@@ -509,9 +510,12 @@ export function mergeDecisions(outer: Decision, inner: Decision): Decision {
   };
 }
 
-/** True when the adapter must refuse the request (a block in enforce mode). */
+/**
+ * True when the adapter must refuse the request: a block in enforce mode, or in monitor mode when the
+ * shield could not read or parse the body (`decision.enforced`).
+ */
 export function isDenied(decision: Decision): boolean {
-  return decision.action === 'block' && decision.mode === 'enforce';
+  return decision.action === 'block' && (decision.mode === 'enforce' || decision.enforced === true);
 }
 
 /** RFC 9457 problem details for a denied decision. No stack traces, no request content. */

@@ -52,6 +52,8 @@ function block(ctx: RequestContext, result: Block, kind: string, path?: string):
 /** Runs the validation stage; returns a Block to refuse the request, or undefined to continue. */
 export function runValidation(ctx: RequestContext, options: ValidationOptions): Block | undefined {
   const { req } = ctx;
+  // Nothing parsed the body before the shield: the handler only gets what the shield parses.
+  const bodyUnusable = ctx.body === undefined;
   const declaredSize = req.rawSize ?? Number(req.headers['content-length'] ?? 0);
   if (req.bodyTruncated || declaredSize > options.maxBodyBytes) {
     return block(
@@ -60,6 +62,7 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
         status: 413,
         code: 'ERR_VALIDATION_BODY_TOO_LARGE',
         reason: `Request body exceeds ${options.maxBodyBytes} bytes`,
+        bodyUnusable,
       },
       'body.too_large',
     );
@@ -79,6 +82,7 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
           status: 415,
           code: 'ERR_VALIDATION_CONTENT_TYPE',
           reason: `Content-Type must be one of: ${options.contentTypes.join(', ')}`,
+          bodyUnusable,
         },
         'body.content_type',
       );
@@ -110,6 +114,7 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
           status: 400,
           code: 'ERR_VALIDATION_MALFORMED',
           reason: `Body is not valid JSON${position ? ` (error at position ${position})` : ''}`,
+          bodyUnusable: true,
         },
         'body.malformed',
       );
