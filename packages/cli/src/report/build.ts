@@ -40,6 +40,7 @@ export function buildReport(
     findings: zero(),
     modelFindings: zero(),
     codeFindings: zero(),
+    notes: {},
   };
   const findings = [];
   for (const r of results) {
@@ -52,6 +53,9 @@ export function buildReport(
       summary.bytesScanned += r.size;
       if (model) summary.modelsScanned++;
       else summary.codeFilesScanned++;
+    }
+    for (const entry of r.log) {
+      if (entry.code) summary.notes[entry.code] = (summary.notes[entry.code] ?? 0) + 1;
     }
     for (const f of r.findings) {
       summary.findings[f.severity]++;
