@@ -20,6 +20,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { guardResponse } from './response.js';
 
 export * from '@ai-shield/core';
+export { aiShieldErrorHandler, type ErrorHandlerOptions } from './error-handler.js';
 
 declare global {
   namespace Express {
