@@ -61,9 +61,11 @@ export { PRESETS, type PresetName } from './config/presets.js';
 export { resolveOptions } from './config/resolve.js';
 export type {
   AccessOptions,
+  DeepPartial,
   DetectionOptions,
   RateOptions,
   ResolvedOptions,
+  RouteOverrides,
   ShieldLogger,
   ShieldOptions,
   ValidationOptions,

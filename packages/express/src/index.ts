@@ -10,6 +10,7 @@ import {
   isDenied,
   mergeDecisions,
   type Policy,
+  type RouteOverrides,
   type Shield,
   type ShieldOptions,
   type ShieldRequest,
@@ -42,7 +43,7 @@ export interface AiShieldMiddleware extends RequestHandler {
    * @example
    * app.post('/v1/chat', shield.route({ validation: { schema: chatSchema } }), handler);
    */
-  route(overrides: Record<string, unknown>): RequestHandler;
+  route(overrides: RouteOverrides): RequestHandler;
   readonly shield: Shield;
 }
 
