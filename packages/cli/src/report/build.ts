@@ -3,6 +3,7 @@
  * by severity (severity mapping) and the per-file log (detailed report).
  * @module
  */
+import packageJson from '../../package.json' with { type: 'json' };
 import {
   type FileResult,
   type LogEntry,
@@ -12,8 +13,8 @@ import {
   severityRank,
 } from '../scan/types.js';
 
-/** The CLI version written into reports. */
-export const VERSION = '0.1.0';
+/** The CLI version written into reports: the package's own, so a release (changesets) updates it. */
+export const VERSION: string = packageJson.version;
 
 function zero(): SeverityCounts {
   return { critical: 0, high: 0, medium: 0, low: 0 };
