@@ -22,9 +22,13 @@ app.use(
   '/v1/*',
   aiShield({ env: false, routes: { 'POST /v1/chat': { validation: { schema: chatSchema } } } }),
 );
+/** `true` for `any`: what `c.get('aiShield')` becomes when the adapter's types augment another hono copy. */
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
 app.post('/v1/chat', (c) => {
-  const decision: Decision = c.get('aiShield'); // a compile error if the augmentation is on another hono
-  return c.json({ action: decision.action });
+  const decision = c.get('aiShield');
+  const typed: [IsAny<typeof decision>, Decision] = [false, decision]; // compile error unless typed
+  return c.json({ action: typed[1].action });
 });
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, async (info) => {
