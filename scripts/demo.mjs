@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -18,16 +18,23 @@ const EXAMPLES = {
   nest: 'examples/nest-chat',
 };
 
-const USAGE = `Usage: pnpm demo [--framework ${Object.keys(EXAMPLES).join('|')}]
+const USAGE = `Usage: pnpm demo [--framework ${Object.keys(EXAMPLES).join('|')}] [--runtime <node|bun|deno|path>]
 
 Starts the example app of that framework on embedded defaults (no Redis, no SMTP), sends a scripted mix of
 benign and hostile traffic and prints what was allowed, flagged and blocked, and why. Exits 1 if any
-request got a different outcome than the script expects.`;
+request got a different outcome than the script expects.
+
+--runtime runs the example with another JavaScript runtime (a command on PATH or a path to its binary):
+another Node.js, Bun, or Deno (run with -A). Default: the Node.js running this script.`;
 
 let values;
 try {
   ({ values } = parseArgs({
-    options: { framework: { type: 'string', default: 'express' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      framework: { type: 'string', default: 'express' },
+      runtime: { type: 'string', default: process.execPath },
+      help: { type: 'boolean', short: 'h' },
+    },
   }));
 } catch (error) {
   // parseArgs throws on unknown options and stray arguments: a usage message, not a stack trace.
@@ -57,7 +64,11 @@ const freePort = () =>
   });
 
 async function startExample(port) {
-  const child = spawn(process.execPath, ['src/server.mjs'], {
+  // Deno needs its permissions spelled out; Node and Bun run the file as it is.
+  const args = basename(values.runtime).startsWith('deno')
+    ? ['run', '-A', 'src/server.mjs']
+    : ['src/server.mjs'];
+  const child = spawn(values.runtime, args, {
     cwd: join(root, example),
     // Embedded defaults: only the port, and a quiet log.
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production', AI_SHIELD_DEBUG_HEADERS: '1' },
@@ -280,7 +291,9 @@ async function main() {
   const header = ['scenario', 'status', 'action', 'code', 'why', 'as expected'];
   const widths = [32, 18, 7, 30, 62, 12];
   const line = (cells) => cells.map((cell, i) => pad(cell, widths[i])).join('  ');
-  console.log(`\nAI Shield demo against ${example} (embedded defaults: memory store, no Redis, no SMTP)\n`);
+  console.log(
+    `\nAI Shield demo against ${example} on ${basename(values.runtime)} (embedded defaults: memory store, no Redis, no SMTP)\n`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));

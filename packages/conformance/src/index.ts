@@ -13,7 +13,14 @@ import type { ShieldOptions } from '@ai-shield/core';
 import { chatSchema, createTokenIssuer, tensorSchema } from '@ai-shield/core';
 import { afterAll, describe, expect, it } from 'vitest';
 
-export { chatReply, chatStreamEvents, predictReply, wantsStream } from './app.js';
+export {
+  chatReply,
+  chatStreamEvents,
+  optionsFromJson,
+  optionsToJson,
+  predictReply,
+  wantsStream,
+} from './runtime.js';
 
 export interface ConformanceServer {
   /** Base URL, e.g. `http://127.0.0.1:39123`. */
