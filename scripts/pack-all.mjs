@@ -15,7 +15,9 @@ const { values } = parseArgs({
   options: { out: { type: 'string', default: join(root, '.tmp', 'packs') }, help: { type: 'boolean' } },
 });
 if (values.help) {
-  console.log('Usage: pnpm pack:all [--out <dir>]\n\nPacks every public package into <dir> (default .tmp/packs).');
+  console.log(
+    'Usage: pnpm pack:all [--out <dir>]\n\nPacks every public package into <dir> (default .tmp/packs).',
+  );
   process.exit(0);
 }
 const out = resolve(values.out);
