@@ -41,6 +41,13 @@ export function nodeRequestOf(req: HttpRequestLike): IncomingMessage {
   return req.raw ?? (req as unknown as IncomingMessage);
 }
 
+/** The path without the query string, as the app routes it (`originalUrl` under a mounted router). */
+function pathOf(req: HttpRequestLike): string {
+  const url = req.originalUrl ?? req.url;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /**
  * Builds the core request. A body some parser already produced is handed over as a value (its limits
  * applied); otherwise the raw stream is read here, within `validation.maxBodyBytes`.
@@ -51,10 +58,8 @@ export function toShieldRequest(
   options: Shield['options'],
   policy?: Policy,
 ): Promise<ShieldRequest> {
-  const url = req.originalUrl ?? req.url;
-  const query = url.indexOf('?');
   return toShieldRequestFromNode(nodeRequestOf(req), {
-    path: query === -1 ? url : url.slice(0, query),
+    path: pathOf(req),
     method: req.method,
     parsedBody: req.body,
     maxBodyBytes: (policy?.options ?? options).validation.maxBodyBytes,
@@ -120,11 +125,9 @@ export function parserErrorRequest(error: unknown, req: HttpRequestLike): Shield
   const { type, body, length } = (error ?? {}) as BodyParserError;
   if (type !== 'entity.parse.failed' && type !== 'entity.too.large') return undefined;
   const message = nodeRequestOf(req);
-  const url = req.originalUrl ?? req.url;
-  const query = url.indexOf('?');
   const request: ShieldRequest = {
     method: req.method,
-    path: query === -1 ? url : url.slice(0, query),
+    path: pathOf(req),
     headers: nodeHeaders(message),
     socketIp: message.socket?.remoteAddress,
   };
