@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -68,7 +68,9 @@ async function startExample(port) {
   const args = basename(values.runtime).startsWith('deno')
     ? ['run', '-A', 'src/server.mjs']
     : ['src/server.mjs'];
-  const child = spawn(values.runtime, args, {
+  // A path relative to where the demo was started, not to the example's folder the server runs in.
+  const runtime = values.runtime.includes('/') ? resolve(values.runtime) : values.runtime;
+  const child = spawn(runtime, args, {
     cwd: join(root, example),
     // Embedded defaults: only the port, and a quiet log.
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production', AI_SHIELD_DEBUG_HEADERS: '1' },
@@ -89,6 +91,10 @@ async function startExample(port) {
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`example exited with ${code}:\n${output}`));
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${runtime}: ${error.message}`));
     });
   });
   return child;
@@ -238,7 +244,10 @@ const pad = (text, width) => (text.length > width ? `${text.slice(0, width - 1)}
 
 async function main() {
   const port = await freePort();
-  const child = await startExample(port);
+  const child = await startExample(port).catch((error) => {
+    console.error(error.message); // a message, not a stack trace
+    process.exit(2);
+  });
   const base = `http://127.0.0.1:${port}`;
   const rows = [];
   let mismatches = 0;
