@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -18,7 +18,33 @@ const EXAMPLES = {
   nest: 'examples/nest-chat',
 };
 
-const { values } = parseArgs({ options: { framework: { type: 'string', default: 'express' } } });
+const USAGE = `Usage: pnpm demo [--framework ${Object.keys(EXAMPLES).join('|')}] [--runtime <node|bun|deno|path>]
+
+Starts the example app of that framework on embedded defaults (no Redis, no SMTP), sends a scripted mix of
+benign and hostile traffic and prints what was allowed, flagged and blocked, and why. Exits 1 if any
+request got a different outcome than the script expects.
+
+--runtime runs the example with another JavaScript runtime (a command on PATH or a path to its binary):
+another Node.js, Bun, or Deno (run with -A). Default: the Node.js running this script.`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      framework: { type: 'string', default: 'express' },
+      runtime: { type: 'string', default: process.execPath },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (error) {
+  // parseArgs throws on unknown options and stray arguments: a usage message, not a stack trace.
+  console.error(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const example = EXAMPLES[values.framework];
 if (!example) {
   console.error(
@@ -38,7 +64,13 @@ const freePort = () =>
   });
 
 async function startExample(port) {
-  const child = spawn(process.execPath, ['src/server.mjs'], {
+  // Deno needs its permissions spelled out; Node and Bun run the file as it is.
+  const args = basename(values.runtime).startsWith('deno')
+    ? ['run', '-A', 'src/server.mjs']
+    : ['src/server.mjs'];
+  // A path relative to where the demo was started, not to the example's folder the server runs in.
+  const runtime = values.runtime.includes('/') ? resolve(values.runtime) : values.runtime;
+  const child = spawn(runtime, args, {
     cwd: join(root, example),
     // Embedded defaults: only the port, and a quiet log.
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production', AI_SHIELD_DEBUG_HEADERS: '1' },
@@ -59,6 +91,10 @@ async function startExample(port) {
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`example exited with ${code}:\n${output}`));
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${runtime}: ${error.message}`));
     });
   });
   return child;
@@ -208,7 +244,10 @@ const pad = (text, width) => (text.length > width ? `${text.slice(0, width - 1)}
 
 async function main() {
   const port = await freePort();
-  const child = await startExample(port);
+  const child = await startExample(port).catch((error) => {
+    console.error(error.message); // a message, not a stack trace
+    process.exit(2);
+  });
   const base = `http://127.0.0.1:${port}`;
   const rows = [];
   let mismatches = 0;
@@ -261,7 +300,9 @@ async function main() {
   const header = ['scenario', 'status', 'action', 'code', 'why', 'as expected'];
   const widths = [32, 18, 7, 30, 62, 12];
   const line = (cells) => cells.map((cell, i) => pad(cell, widths[i])).join('  ');
-  console.log(`\nAI Shield demo against ${example} (embedded defaults: memory store, no Redis, no SMTP)\n`);
+  console.log(
+    `\nAI Shield demo against ${example} on ${basename(values.runtime)} (embedded defaults: memory store, no Redis, no SMTP)\n`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));

@@ -144,12 +144,26 @@ async function measure(script, mode) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+// Progress on stderr (the table and the summary stay on stdout): one line per measurement, with an
+// estimate of the time left (each measurement is a warm-up run and a measured run of `duration` s).
+const progress = { done: 0, total: 0, started: Date.now() };
+async function measureWithProgress(label, script, mode, round) {
+  const result = await measure(script, mode);
+  progress.done++;
+  const perRun = (Date.now() - progress.started) / progress.done;
+  const left = Math.ceil(((progress.total - progress.done) * perRun) / 1000);
+  console.error(
+    `[${progress.done}/${progress.total}] ${label} ${mode} round ${round + 1}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms${left > 0 ? ` (~${left} s left)` : ''}`,
+  );
+  return result;
+}
+
 async function compare(label, script) {
   const bare = [];
   const shield = [];
   for (let round = 0; round < rounds; round++) {
-    bare.push(await measure(script, 'bare'));
-    shield.push(await measure(script, 'shield'));
+    bare.push(await measureWithProgress(label, script, 'bare', round));
+    shield.push(await measureWithProgress(label, script, 'shield', round));
   }
   const bareRps = median(bare.map((r) => r.rps));
   const shieldRps = median(shield.map((r) => r.rps));
@@ -176,10 +190,13 @@ const targets = [
 ];
 // BENCH_ONLY=express,hono runs a subset.
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim().toLowerCase());
+const selected = targets.filter(([label]) => !only || only.some((name) => label.startsWith(name)));
+progress.total = selected.length * rounds * 2;
+console.error(
+  `${progress.total} measurements of ~${2 * duration} s each, ~${Math.ceil((progress.total * 2 * duration) / 60)} min in all`,
+);
 const rows = [];
-for (const [label, script] of targets) {
-  if (!only || only.some((name) => label.startsWith(name))) rows.push(await compare(label, script));
-}
+for (const [label, script] of selected) rows.push(await compare(label, script));
 console.table(rows);
 for (const row of rows) {
   console.log(

@@ -1,7 +1,7 @@
 /**
  * Bench target: the same chat handler in a NestJS 11 app (platform-express), bare (Nest's own JSON
- * parser) or behind AiShieldModule defaults with a global AiShieldGuard (bodyParser: false, so the shield
- * reads the body). MODE=bare|shield, PORT=<port>. Prints "ready" when listening.
+ * parser in both modes, limit 1 MB) or behind AiShieldModule defaults with a global AiShieldGuard (the
+ * shield checks the parsed value). MODE=bare|shield, PORT=<port>. Prints "ready" when listening.
  * Plain ESM has no decorator syntax: Nest's decorators are applied as functions.
  */
 import 'reflect-metadata';
@@ -48,8 +48,8 @@ Module(
     : { controllers: [ChatController] },
 )(AppModule);
 
-const app = await NestFactory.create(AppModule, { bodyParser: !shield, logger: ['error'] });
-if (!shield) app.useBodyParser('json', { limit: '1mb' });
+const app = await NestFactory.create(AppModule, { logger: ['error'] });
+app.useBodyParser('json', { limit: '1mb' });
 await app.listen(Number(process.env.PORT), '127.0.0.1');
 console.log('ready');
 process.on('SIGTERM', () => app.close().then(() => process.exit(0)));

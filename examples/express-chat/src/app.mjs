@@ -8,7 +8,7 @@ import {
   exampleShieldOptions,
   predictModel,
 } from '@ai-shield/example-shared';
-import { aiShield } from '@ai-shield/express';
+import { aiShield, aiShieldErrorHandler } from '@ai-shield/express';
 import express from 'express';
 
 /** Shield options shared by every example app (examples/shared). */
@@ -40,20 +40,8 @@ export function createApp(options = {}) {
     res.json({ status: 'ok' });
   });
 
-  // Express 5 sends rejected promises here; answer in the same problem+json shape, without internals.
-  app.use((error, req, res, _next) => {
-    console.error(`request ${req.aiShield?.requestId ?? '-'} failed:`, error.message);
-    res
-      .status(500)
-      .type('application/problem+json')
-      .send(
-        JSON.stringify({
-          type: 'about:blank',
-          title: 'Internal Server Error',
-          status: 500,
-          requestId: req.aiShield?.requestId,
-        }),
-      );
-  });
+  // Last: errors thrown by the handlers (Express 5 sends rejected promises here too) become a
+  // problem+json 500 with the request id, never Express's default page with the stack trace.
+  app.use(aiShieldErrorHandler());
   return app;
 }

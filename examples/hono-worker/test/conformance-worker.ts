@@ -3,25 +3,16 @@
  * the built-in schemas written as `{ "$schema": "chat" | "tensor" }` (zod schemas are not JSON). The app is
  * built on the first request, when the binding is readable.
  */
-import { aiShield, chatSchema, type ShieldOptions, tensorSchema } from '@ai-shield/hono';
+import { optionsFromJson } from '@ai-shield/conformance/runtime';
+import { aiShield } from '@ai-shield/hono';
 import type { ExecutionContext, Hono } from 'hono';
 import { conformanceApp } from '../../../packages/hono/test/conformance-app.js';
-
-const SCHEMAS: Record<string, unknown> = { chat: chatSchema, tensor: tensorSchema };
 
 let app: Hono | undefined;
 
 export default {
   fetch(request: Request, env: { AI_SHIELD_OPTIONS: string }, ctx: ExecutionContext) {
-    app ??= conformanceApp(
-      aiShield(
-        JSON.parse(env.AI_SHIELD_OPTIONS, (_key, value) =>
-          value && typeof value === 'object' && typeof value.$schema === 'string'
-            ? SCHEMAS[value.$schema]
-            : value,
-        ) as ShieldOptions,
-      ),
-    );
+    app ??= conformanceApp(aiShield(optionsFromJson(env.AI_SHIELD_OPTIONS)));
     return app.fetch(request, env, ctx);
   },
 };

@@ -4,23 +4,12 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConformanceSuite } from '@ai-shield/conformance';
-import { chatSchema, tensorSchema } from '@ai-shield/hono';
+import { defineConformanceSuite, optionsToJson } from '@ai-shield/conformance';
 import { Miniflare } from 'miniflare';
 import { buildWorker } from '../scripts/build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 let bundle: Promise<string> | undefined;
-
-/** Options as JSON for the binding; the built-in zod schemas travel by name. */
-function toJson(options: unknown): string {
-  return JSON.stringify(options, (_key, value) => {
-    if (value === chatSchema) return { $schema: 'chat' };
-    if (value === tensorSchema) return { $schema: 'tensor' };
-    if (typeof value === 'function') throw new Error('Function options cannot cross into the Worker');
-    return value;
-  });
-}
 
 defineConformanceSuite({
   name: 'hono (workerd)',
@@ -29,8 +18,6 @@ defineConformanceSuite({
       entry: join(root, 'test/conformance-worker.ts'),
       outfile: join(root, 'dist/conformance-worker.mjs'),
       source: true,
-      // The worker needs the framework-free handlers only, not the suite (which imports vitest).
-      alias: { '@ai-shield/conformance': join(root, '../../packages/conformance/src/app.ts') },
     });
     const mf = new Miniflare({
       modules: true,
@@ -38,7 +25,7 @@ defineConformanceSuite({
       compatibilityDate: '2025-04-01',
       host: '127.0.0.1',
       port: 0,
-      bindings: { AI_SHIELD_OPTIONS: toJson(options) },
+      bindings: { AI_SHIELD_OPTIONS: optionsToJson(options) },
     });
     const url = await mf.ready;
     return { url: url.href.replace(/\/$/, ''), close: () => mf.dispose() };

@@ -1,16 +1,18 @@
 /**
- * Starts the example on PORT (default 8080). `bodyParser: false` lets the shield read each body within
- * its own limits, so malformed, oversized and non-JSON bodies get the shield's problem+json answers.
+ * Starts the example on PORT (default 8080), with Nest's default body parser: the shield checks the
+ * parsed value, and answers the parser's refusals (malformed, oversized) with its problem+json bodies.
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 
-const app = await NestFactory.create(AppModule.forRoot(), {
-  bodyParser: false,
+const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
   logger: process.env.NODE_ENV === 'production' ? ['error', 'warn'] : undefined,
 });
+// Nest's JSON limit is 100 kB; raise it to the shield's validation.maxBodyBytes (1 MB), which then decides.
+app.useBodyParser('json', { limit: '1mb' });
 app.enableShutdownHooks();
 await app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1');
 const { address, port } = app.getHttpServer().address() as AddressInfo;

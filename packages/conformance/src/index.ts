@@ -13,7 +13,14 @@ import type { ShieldOptions } from '@ai-shield/core';
 import { chatSchema, createTokenIssuer, tensorSchema } from '@ai-shield/core';
 import { afterAll, describe, expect, it } from 'vitest';
 
-export { chatReply, chatStreamEvents, predictReply, wantsStream } from './app.js';
+export {
+  chatReply,
+  chatStreamEvents,
+  optionsFromJson,
+  optionsToJson,
+  predictReply,
+  wantsStream,
+} from './runtime.js';
 
 export interface ConformanceServer {
   /** Base URL, e.g. `http://127.0.0.1:39123`. */
@@ -25,6 +32,11 @@ export interface ConformanceHarness {
   name: string;
   /** Starts the app with these shield options (already including `env: false`). */
   start(options: ShieldOptions): Promise<ConformanceServer>;
+  /**
+   * A framework parser reads JSON before the shield (Nest's default Express set-up): a body it parsed is
+   * usable, so an oversized one passes in monitor mode instead of being refused.
+   */
+  parsesJson?: boolean;
 }
 
 /** Options every case builds on: no environment, no minimum interval noise, the example's routes. */
@@ -228,6 +240,34 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
       );
       expect(res.status).toBe(200);
       await res.arrayBuffer();
+    });
+
+    it('monitor mode still refuses bodies it could not read or parse (nothing usable for the handler)', async () => {
+      const url = await start({ preset: 'monitor', validation: { maxBodyBytes: 4096 } });
+      const cases: Array<[RequestInit, number, string]> = [
+        [{ ...chat('x'), body: '{"messages": [' }, 400, 'ERR_VALIDATION_MALFORMED'],
+        [{ ...chat('x'), headers: { 'content-type': 'text/plain' } }, 415, 'ERR_VALIDATION_CONTENT_TYPE'],
+      ];
+      const oversized = await fetch(`${url}/v1/chat`, chat('y'.repeat(5000)));
+      if (harness.parsesJson) {
+        expect(oversized.status).toBe(200);
+        await oversized.arrayBuffer();
+      } else {
+        expect(oversized.status).toBe(413);
+        expect((await problemOf(oversized)).code).toBe('ERR_VALIDATION_BODY_TOO_LARGE');
+      }
+      for (const [init, status, code] of cases) {
+        const res = await fetch(`${url}/v1/chat`, init);
+        expect(res.status).toBe(status);
+        expect((await problemOf(res)).code).toBe(code);
+      }
+      // A parsed body that only fails the schema is let through, as monitor mode promises.
+      const schema = await fetch(`${url}/v1/chat`, {
+        ...chat('x'),
+        body: JSON.stringify({ messages: [{ role: 'root', content: 'hi' }] }),
+      });
+      expect(schema.status).toBe(200);
+      await schema.arrayBuffer();
     });
 
     it('masks PII in JSON responses', async () => {

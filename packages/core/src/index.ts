@@ -12,7 +12,6 @@ export {
   signWebhook,
   type WebhookAlerterOptions,
 } from './alerts/webhook.js';
-export * from './assess/index.js';
 export { canonicalJson } from './audit/canonical.js';
 export { type AuditLog, type AuditLogOptions, createAuditLog } from './audit/log.js';
 export { createMemorySink, type MemorySink } from './audit/memory-sink.js';
@@ -62,9 +61,11 @@ export { PRESETS, type PresetName } from './config/presets.js';
 export { resolveOptions } from './config/resolve.js';
 export type {
   AccessOptions,
+  DeepPartial,
   DetectionOptions,
   RateOptions,
   ResolvedOptions,
+  RouteOverrides,
   ShieldLogger,
   ShieldOptions,
   ValidationOptions,
@@ -83,6 +84,7 @@ export * from './output/index.js';
 export { createMemoryStore } from './rate/memory.js';
 export type * from './rate/store.js';
 export * from './risk.js';
+export { createRouteTable, type RouteTable } from './routes.js';
 export {
   createShield,
   isDenied,

@@ -105,7 +105,17 @@ describe('createShield().protect', () => {
       path: '/v1/predict',
       bodyText: '{"input":[1e999]}',
     });
-    expect(infinite.errors?.[0]).toEqual({ path: 'input[0]', message: 'must be a finite number' });
+    const finiteMessage = 'must be a finite number (a literal such as 1e999 overflows to Infinity)';
+    expect(infinite.errors?.[0]).toEqual({ path: 'input[0]', message: finiteMessage });
+    // With the tensor schema too: the numeric check names the value rather than the schema's union
+    // failing with a vague "Invalid input" on the whole array.
+    const overflow = await shield.protect({
+      ...chat(''),
+      path: '/v1/predict',
+      bodyText: '{"input":[0.1,1e999]}',
+    });
+    expect(overflow).toMatchObject({ status: 422, code: 'ERR_VALIDATION_NUMERIC' });
+    expect(overflow.errors).toEqual([{ path: 'input[1]', message: finiteMessage }]);
   });
 
   it('limits requests per client IP and sends RateLimit and Retry-After headers', async () => {
@@ -160,11 +170,32 @@ describe('createShield().protect', () => {
     expect(locked).toMatchObject({ status: 429, code: 'ERR_RATE_LOCKED_OUT' });
   });
 
-  it('monitor mode records what enforcement would do but never denies', async () => {
+  it('monitor mode records what enforcement would do but never denies a usable request', async () => {
     const shield = createShield({ env: false, preset: 'monitor' });
-    const decision = await shield.protect(chat('', { bodyText: '{' }));
-    expect(decision).toMatchObject({ action: 'block', mode: 'monitor', code: 'ERR_VALIDATION_MALFORMED' });
+    const decision = await shield.protect(
+      chat('', { bodyText: undefined, body: { messages: 'not a list' } }),
+      { policy: shield.policy({ validation: { schema: chatSchema } }) },
+    );
+    expect(decision).toMatchObject({ action: 'block', mode: 'monitor', code: 'ERR_VALIDATION_SCHEMA' });
+    expect(decision.enforced).toBeUndefined();
     expect(isDenied(decision)).toBe(false);
+  });
+
+  it('monitor mode refuses a body the shield read but could not parse or read whole', async () => {
+    const shield = createShield({ env: false, preset: 'monitor' });
+    const malformed = await shield.protect(chat('', { bodyText: '{' }));
+    expect(malformed).toMatchObject({ action: 'block', mode: 'monitor', enforced: true, status: 400 });
+    expect(isDenied(malformed)).toBe(true);
+    const truncated = await shield.protect(chat('hello', { bodyTruncated: true }));
+    expect(truncated).toMatchObject({ enforced: true, status: 413 });
+    const text = await shield.protect(chat('hello', { headers: { 'content-type': 'text/plain' } }));
+    expect(text).toMatchObject({ enforced: true, status: 415 });
+    // A framework parser ran first (the body is usable): oversized is recorded, not refused.
+    const parsed = await shield.protect(
+      chat('', { bodyText: undefined, body: { messages: [{ role: 'user', content: 'hi' }] }, rawSize: 5e6 }),
+    );
+    expect(parsed).toMatchObject({ action: 'block', status: 413 });
+    expect(isDenied(parsed)).toBe(false);
   });
 
   it('fails closed or open per stage and records the failure', async () => {

@@ -7,7 +7,7 @@
 import { type AccessStage, createAccessShared, createAccessStage } from './auth/stage.js';
 import { createClientIpResolver } from './client-ip.js';
 import { deepMerge, resolveOptions } from './config/resolve.js';
-import type { ResolvedOptions, ShieldLogger, ShieldOptions } from './config/schema.js';
+import type { ResolvedOptions, RouteOverrides, ShieldLogger, ShieldOptions } from './config/schema.js';
 import { combineRisk, type RiskPart } from './detection/behavior-risk.js';
 import { createDetectionStage, type DetectionStage } from './detection/stage.js';
 import { ERROR_CODES } from './errors.js';
@@ -60,7 +60,7 @@ export interface Shield {
   /** Runs the request stages. Never throws on request data; stage crashes follow `onError`. */
   protect(request: ShieldRequest, options?: ProtectOptions): Promise<Decision>;
   /** Compiles per-route overrides once (adapters call this at route registration). */
-  policy(overrides: Record<string, unknown>, key?: string): Policy;
+  policy(overrides: RouteOverrides, key?: string): Policy;
   /**
    * Runs the response checks (PII, confidence, error sanitization, leaks, filters) on a complete response,
    * under the policy that protected the request. Synchronous; never throws on response data.
@@ -195,9 +195,10 @@ export function createShield(input: ShieldOptions = {}): Shield {
   );
 
   let adHocPolicies = 0;
-  function policy(overrides: Record<string, unknown>, key = `route#${++adHocPolicies}`): Policy {
-    const { env, routes: _routes, ...globals } = input as ShieldOptions & { routes?: unknown };
-    const resolved = resolveOptions({ ...deepMerge(globals, overrides), env } as ShieldOptions).options;
+  function policy(overrides: RouteOverrides, key = `route#${++adHocPolicies}`): Policy {
+    const { env, routes: _routes, ...globals } = input;
+    const merged = deepMerge(globals, overrides);
+    const resolved = resolveOptions({ ...merged, env } as ShieldOptions).options;
     const compiled = compile(key, resolved, 'rate' in overrides);
     return compiled.ownRate ? compiled : { ...compiled, rate: globalPolicy.rate };
   }
@@ -371,6 +372,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
       risk,
       requestId,
       mode: opts.mode,
+      ...(opts.mode === 'monitor' && blocked?.block.bodyUnusable ? { enforced: true } : {}),
       failures: ctx.failures,
       timings,
       headers: ctx.headers,
@@ -509,9 +511,12 @@ export function mergeDecisions(outer: Decision, inner: Decision): Decision {
   };
 }
 
-/** True when the adapter must refuse the request (a block in enforce mode). */
+/**
+ * True when the adapter must refuse the request: a block in enforce mode, or in monitor mode when the
+ * shield could not read or parse the body (`decision.enforced`).
+ */
 export function isDenied(decision: Decision): boolean {
-  return decision.action === 'block' && decision.mode === 'enforce';
+  return decision.action === 'block' && (decision.mode === 'enforce' || decision.enforced === true);
 }
 
 /** RFC 9457 problem details for a denied decision. No stack traces, no request content. */

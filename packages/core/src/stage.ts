@@ -15,6 +15,11 @@ export interface Block {
   reason: string;
   /** Field-level errors for 422 responses. */
   errors?: Array<{ path: string; message: string }>;
+  /**
+   * The shield read the body itself and has nothing usable to hand on (too large to read, a media type
+   * it does not parse, malformed JSON): refused in monitor mode too (see `Decision.enforced`).
+   */
+  bodyUnusable?: boolean;
 }
 
 /** Per-request state threaded through the stages. */

@@ -115,8 +115,18 @@ export interface Decision {
   findings: Finding[];
   risk: Risk;
   requestId: string;
-  /** `monitor` never blocks: `action` still says what enforcement would have done. */
+  /**
+   * `monitor` does not block: `action` still says what enforcement would have done. The exception is
+   * `enforced`.
+   */
   mode: 'enforce' | 'monitor';
+  /**
+   * True for a block that stands in monitor mode too: the shield read the body itself and could not hand
+   * it on (413 too large to read, 415 a media type it does not parse, 400 malformed JSON), so the handler
+   * would get nothing or garbage. A body parsed by a framework parser before the shield is always usable,
+   * so those requests pass in monitor mode. `isDenied()` accounts for it.
+   */
+  enforced?: boolean;
   /** Stages that failed unexpectedly and how the failure was handled. */
   failures: StageFailure[];
   timings: StageTimings;

@@ -1,15 +1,12 @@
 /**
- * The Big List of Naughty Strings (../shared/data/bad-inputs) through the whole pipeline, as message
+ * The Big List of Naughty Strings (data/bad-inputs) through the whole pipeline, as message
  * content and as the raw body: protect() always resolves with a typed decision, never throws or hangs.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createShield, toProblem } from '../src/shield.js';
+import { loadBlns } from './data.js';
 
-const blns: string[] = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'bad-inputs', 'blns.json'), 'utf8'),
-);
+const blns = loadBlns();
 const STATUSES = new Set([200, 400, 401, 403, 413, 415, 422, 429, 503]);
 
 describe('naughty strings through the pipeline', () => {

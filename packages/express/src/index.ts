@@ -10,6 +10,7 @@ import {
   isDenied,
   mergeDecisions,
   type Policy,
+  type RouteOverrides,
   type Shield,
   type ShieldOptions,
   type ShieldRequest,
@@ -20,6 +21,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { guardResponse } from './response.js';
 
 export * from '@ai-shield/core';
+export { aiShieldErrorHandler, type ErrorHandlerOptions } from './error-handler.js';
 
 declare global {
   namespace Express {
@@ -41,7 +43,7 @@ export interface AiShieldMiddleware extends RequestHandler {
    * @example
    * app.post('/v1/chat', shield.route({ validation: { schema: chatSchema } }), handler);
    */
-  route(overrides: Record<string, unknown>): RequestHandler;
+  route(overrides: RouteOverrides): RequestHandler;
   readonly shield: Shield;
 }
 

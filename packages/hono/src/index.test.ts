@@ -255,6 +255,7 @@ describe('@ai-shield/hono', () => {
     expect(() => aiShield({ rate: { perIP: { points: 1 } } } as HonoShieldOptions)).toThrow(
       AiShieldConfigError,
     );
+    // @ts-expect-error the typo is a compile error too (route overrides are typed)
     expect(() => aiShield({ env: false }).route({ validation: { maxBodyByts: 1 } })).toThrow(/maxBodyBytes/);
     const random = vi.spyOn(globalThis.crypto, 'getRandomValues');
     const uuid = vi.spyOn(globalThis.crypto, 'randomUUID');

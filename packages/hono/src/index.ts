@@ -12,6 +12,7 @@ import {
   isJsonMediaType,
   mergeDecisions,
   type Policy,
+  type RouteOverrides,
   readBodyText,
   resolveOptions,
   type Shield,
@@ -66,7 +67,7 @@ export interface AiShieldMiddleware extends MiddlewareHandler<Env> {
    * @example
    * app.post('/v1/chat', shield.route({ validation: { schema: chatSchema } }), handler);
    */
-  route(overrides: Record<string, unknown>): MiddlewareHandler<Env>;
+  route(overrides: RouteOverrides): MiddlewareHandler<Env>;
   /** The underlying shield (created on first access or first request, never at import time). */
   readonly shield: Shield;
 }

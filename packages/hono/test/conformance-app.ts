@@ -1,9 +1,10 @@
 /**
  * The conformance app in Hono, shared by the Node runner (test/conformance.test.ts) and the workerd runner
- * (examples/hono-worker/test/conformance.test.ts), so both runtimes serve exactly the same handlers.
+ * (examples/hono-worker/test/conformance.test.ts) and the Bun and Deno runners (test/runtimes.test.ts), so
+ * every runtime serves exactly the same handlers.
  * @module
  */
-import { chatReply, chatStreamEvents, predictReply, wantsStream } from '@ai-shield/conformance';
+import { chatReply, chatStreamEvents, predictReply, wantsStream } from '@ai-shield/conformance/runtime';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AiShieldMiddleware } from '../src/index.js';

@@ -11,6 +11,7 @@ import {
   mergeDecisions,
   type Policy,
   type Problem,
+  type RouteOverrides,
   type Shield,
   type ShieldOptions,
   type ShieldRequest,
@@ -45,7 +46,7 @@ export interface AiShieldMiddleware extends Middleware {
    * @example
    * router.post('/v1/chat', shield.route({ validation: { schema: chatSchema } }), handler);
    */
-  route(overrides: Record<string, unknown>): Middleware;
+  route(overrides: RouteOverrides): Middleware;
   readonly shield: Shield;
 }
 

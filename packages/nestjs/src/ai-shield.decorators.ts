@@ -3,7 +3,7 @@
  * handlers, and the `@ShieldResult()` parameter decorator.
  * @module
  */
-import type { Decision, Shield as ShieldInstance } from '@ai-shield/core';
+import type { Decision, RouteOverrides, Shield as ShieldInstance } from '@ai-shield/core';
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { SHIELD_OVERRIDES, SHIELD_SCHEMA, SKIP_SHIELD } from './ai-shield.constants.js';
 import type { HttpRequestLike } from './http.js';
@@ -14,8 +14,8 @@ import type { HttpRequestLike } from './http.js';
  */
 export type Shield = ShieldInstance;
 
-/** Per-handler or per-controller overrides of the module's options (any `ShieldOptions` subset). */
-export type ShieldOverrides = Record<string, unknown>;
+/** Per-handler or per-controller overrides of the module's options: any option at any depth, typed. */
+export type ShieldOverrides = RouteOverrides;
 
 /**
  * Overrides the module's options for a controller or a handler; handler overrides are merged over the

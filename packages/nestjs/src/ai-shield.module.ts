@@ -10,7 +10,6 @@ import {
   type DynamicModule,
   Global,
   Inject,
-  Logger,
   Module,
   type ModuleMetadata,
   type OnApplicationShutdown,
@@ -23,7 +22,7 @@ import { AI_SHIELD, AI_SHIELD_OPTIONS, type AiShieldModuleOptions } from './ai-s
 import { AiShieldExceptionFilter } from './ai-shield.exception.js';
 import { AiShieldGuard } from './ai-shield.guard.js';
 import { AiShieldInterceptor } from './ai-shield.interceptor.js';
-import { deferFastifyBodies } from './http.js';
+import { deferFastifyBodies, shieldExpressParsers } from './http.js';
 
 /** `AiShieldModule.forRootAsync` options (throttler's shape). */
 export interface AiShieldModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -50,23 +49,23 @@ const exported = [AI_SHIELD, AI_SHIELD_OPTIONS, AiShieldGuard, AiShieldIntercept
 
 /**
  * Global module providing the shield. Add `AiShieldGuard` as `APP_GUARD` (or with `@UseGuards`) to run
- * the request stages. On Express, create the app with `{ bodyParser: false }` so that the shield reads
- * the body within its own limits and answers malformed (400), oversized (413) and unsupported (415)
- * bodies itself; the guard hands the parsed body to `@Body()`. On Fastify the module does this itself.
+ * the request stages. On Express, Nest's default body parser stays: the guard checks the parsed value
+ * (the shield's limits applied to it and to the declared length), and the parser's refusals (malformed
+ * JSON, a body over its limit) are answered by the shield as problem+json. With `{ bodyParser: false }`
+ * the guard reads the body itself within `validation.maxBodyBytes`. On Fastify the module replaces the
+ * JSON and text parsers so the guard reads those bodies.
  * @example
  * @Module({
  *   imports: [AiShieldModule.forRoot({ routes: { 'POST /v1/chat': { validation: { schema: chatSchema } } } })],
  *   providers: [{ provide: APP_GUARD, useClass: AiShieldGuard }],
  * })
  * export class AppModule {}
- * // main.ts
- * const app = await NestFactory.create(AppModule, { bodyParser: false });
+ * // main.ts: Nest's defaults
+ * const app = await NestFactory.create(AppModule);
  */
 @Global()
 @Module({})
 export class AiShieldModule implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('AiShieldModule');
-
   constructor(
     @Inject(AI_SHIELD) private readonly shield: Shield,
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
@@ -119,13 +118,10 @@ export class AiShieldModule implements OnModuleInit, OnApplicationShutdown {
     if (type === 'fastify') {
       deferFastifyBodies(adapter.getInstance());
     } else if (type === 'express') {
-      const app = adapter.getInstance() as { router?: { stack?: Array<{ name?: string }> } };
-      if (app.router?.stack?.some((layer) => layer.name === 'jsonParser')) {
-        this.logger.warn(
-          "Nest's JSON body parser runs before AiShieldGuard, so malformed and oversized bodies are answered " +
-            'by Nest, not by the shield. Create the app with NestFactory.create(AppModule, { bodyParser: false }).',
-        );
-      }
+      const app = adapter.getInstance() as {
+        router?: { stack?: Parameters<typeof shieldExpressParsers>[0] };
+      };
+      shieldExpressParsers(app.router?.stack ?? [], this.shield);
     }
   }
 }

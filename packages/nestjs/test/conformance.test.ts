@@ -47,5 +47,11 @@ for (const platform of platforms) {
   defineConformanceSuite({
     name: `nestjs (platform-${platform})`,
     start: (options) => startApp(appModule(options), platform),
+    parsesJson: platform === 'express',
   });
 }
+// Express without Nest's body parser: the guard reads the stream itself.
+defineConformanceSuite({
+  name: 'nestjs (platform-express, bodyParser: false)',
+  start: (options) => startApp(appModule(options), 'express', { bodyParser: false }),
+});

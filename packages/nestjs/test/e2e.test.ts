@@ -199,13 +199,34 @@ for (const platform of platforms) {
         expect((await first.json()).code).toBe('ERR_RATE_LIMITED');
       });
 
-      it('@SkipShield: no decision, no headers, body not read', async () => {
+      it('@SkipShield: no decision, no headers, and the body Nest parsed', async () => {
         const res = await fetch(`${app.url}/open`, json({ a: 1 }));
         expect(res.status).toBe(200);
         expect(res.headers.get('ratelimit-limit')).toBeNull();
         expect(res.headers.get('x-request-id')).toBeNull();
-        expect(await res.json()).toEqual({ body: null, decision: null });
+        // Fastify's JSON parser is replaced by the module (the guard reads those bodies), so a skipped
+        // handler gets none there; Express keeps Nest's parser.
+        expect(await res.json()).toEqual({ body: platform === 'express' ? { a: 1 } : null, decision: null });
       });
+
+      it.runIf(platform === 'express')(
+        "answers Nest's parser refusals as the shield's problem bodies (audited, with the request id)",
+        async () => {
+          const malformed = await fetch(`${app.url}/chat`, { ...json({}), body: '{"messages": [' });
+          expect(malformed.status).toBe(400);
+          expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          const problem = await malformed.json();
+          expect(problem).toMatchObject({ code: 'ERR_VALIDATION_MALFORMED', status: 400 });
+          expect(problem.requestId).toBe(malformed.headers.get('x-request-id'));
+          expect(JSON.stringify(problem)).not.toContain('Unexpected');
+          // Over Nest's 100 kB JSON limit (below the shield's 1 MB): still a 413 problem, not a 500.
+          const big = await fetch(`${app.url}/chat`, chat('x'.repeat(150_000)));
+          expect(big.status).toBe(413);
+          expect((await big.json()).code).toBe('ERR_VALIDATION_BODY_TOO_LARGE');
+          const entries = (app.app.get(AI_SHIELD) as Shield).getIncidentSummary();
+          expect((await entries).byType.invalid_input).toBeGreaterThanOrEqual(2);
+        },
+      );
 
       it('sanitizes HttpException bodies through the output checks', async () => {
         const res = await fetch(`${app.url}/fail`);

@@ -1,7 +1,6 @@
 /**
  * Starts a small Nest app on platform-express or platform-fastify (listen(0) on 127.0.0.1).
- * Express apps are created with `{ bodyParser: false }`, as the module's docs ask; Fastify apps keep
- * Nest's default parsers, which the module replaces itself.
+ * Apps are created with Nest's defaults (body parser on) unless a test says otherwise.
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
@@ -19,11 +18,15 @@ export interface Started {
   close(): Promise<void>;
 }
 
-export async function startApp(module: Type<unknown>, platform: Platform): Promise<Started> {
+export async function startApp(
+  module: Type<unknown>,
+  platform: Platform,
+  options: { bodyParser?: boolean } = {},
+): Promise<Started> {
   const app =
     platform === 'express'
-      ? await NestFactory.create(module, new ExpressAdapter(), { bodyParser: false, logger: false })
-      : await NestFactory.create(module, new FastifyAdapter(), { logger: false });
+      ? await NestFactory.create(module, new ExpressAdapter(), { logger: false, ...options })
+      : await NestFactory.create(module, new FastifyAdapter(), { logger: false, ...options });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
   return { url: `http://127.0.0.1:${address.port}`, app, close: () => app.close() };

@@ -3,7 +3,7 @@
  * resources; every value is escaped. The JSON report is embedded for tooling.
  * @module
  */
-import type { AssessmentReport, ControlStatus, RiskLevel } from '@ai-shield/core';
+import type { AssessmentReport, ControlStatus, RiskLevel } from '@ai-shield/assess';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {

@@ -3,7 +3,7 @@
  * one checklist per framework, evidence and warnings.
  * @module
  */
-import type { AssessmentReport } from '@ai-shield/core';
+import type { AssessmentReport } from '@ai-shield/assess';
 
 /** Escapes text for a Markdown table cell. */
 function cell(text: string): string {

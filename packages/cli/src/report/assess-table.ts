@@ -3,7 +3,7 @@
  * the compliance summary per framework and the top recommendations. Coloured when the stream is a TTY.
  * @module
  */
-import type { AssessmentReport, RiskLevel } from '@ai-shield/core';
+import type { AssessmentReport, RiskLevel } from '@ai-shield/assess';
 import pc from 'picocolors';
 
 type Colors = ReturnType<typeof pc.createColors>;

@@ -3,6 +3,7 @@
  * by severity (severity mapping) and the per-file log (detailed report).
  * @module
  */
+import packageJson from '../../package.json' with { type: 'json' };
 import {
   type FileResult,
   type LogEntry,
@@ -12,8 +13,8 @@ import {
   severityRank,
 } from '../scan/types.js';
 
-/** The CLI version written into reports. */
-export const VERSION = '0.1.0';
+/** The CLI version written into reports: the package's own, so a release (changesets) updates it. */
+export const VERSION: string = packageJson.version;
 
 function zero(): SeverityCounts {
   return { critical: 0, high: 0, medium: 0, low: 0 };
@@ -40,6 +41,7 @@ export function buildReport(
     findings: zero(),
     modelFindings: zero(),
     codeFindings: zero(),
+    notes: {},
   };
   const findings = [];
   for (const r of results) {
@@ -52,6 +54,9 @@ export function buildReport(
       summary.bytesScanned += r.size;
       if (model) summary.modelsScanned++;
       else summary.codeFilesScanned++;
+    }
+    for (const entry of r.log) {
+      if (entry.code) summary.notes[entry.code] = (summary.notes[entry.code] ?? 0) + 1;
     }
     for (const f of r.findings) {
       summary.findings[f.severity]++;

@@ -3,7 +3,7 @@
  * @module
  */
 import pc from 'picocolors';
-import type { Finding, ScanReport, Severity } from '../scan/types.js';
+import { type Finding, PLACEHOLDER_SECRET, type ScanReport, type Severity } from '../scan/types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -62,5 +62,14 @@ export function toTable(report: ScanReport, color: boolean, width = 120): string
   );
   if (kinds.length) lines.push(`  by kind:   ${kinds.join(', ')}`);
   lines.push(`  ${(s.bytesScanned / 1048576).toFixed(1)} MB in ${(s.durationMs / 1000).toFixed(2)} s`);
+  const placeholders = s.notes[PLACEHOLDER_SECRET];
+  if (placeholders) {
+    const first = report.files.flatMap((file) => file.log).find((entry) => entry.code === PLACEHOLDER_SECRET);
+    lines.push(
+      c.yellow(
+        `  note:      ${placeholders} secret-like value${placeholders === 1 ? ' was' : 's were'} skipped as placeholder${placeholders === 1 ? '' : 's'} (first: ${first?.file} ${first?.message}); see the log (--out) for all`,
+      ),
+    );
+  }
   return lines.join('\n');
 }

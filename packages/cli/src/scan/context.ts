@@ -50,6 +50,11 @@ export function logLine(ctx: ScanContext, level: LogEntry['level'], message: str
   ctx.log.push({ level, file: ctx.entry ? `${ctx.file}!${ctx.entry}` : ctx.file, message });
 }
 
+/** Adds a log line that the summary counts by its `code` (see `ScanSummary.notes`). */
+export function logNote(ctx: ScanContext, code: string, message: string): void {
+  ctx.log.push({ level: 'warn', file: ctx.entry ? `${ctx.file}!${ctx.entry}` : ctx.file, message, code });
+}
+
 /** A context for an entry nested in the current one (zip member, embedded pickle). */
 export function child(ctx: ScanContext, entry: string): ScanContext {
   return { ...ctx, entry: ctx.entry ? `${ctx.entry}!${entry}` : entry, depth: ctx.depth + 1 };

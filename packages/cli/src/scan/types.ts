@@ -67,7 +67,12 @@ export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   file?: string;
   message: string;
+  /** Stable code of a note the summary counts (`ScanSummary.notes`), e.g. `secret/placeholder-skipped`. */
+  code?: string;
 }
+
+/** Log code of a secret-like value skipped because it looks like a placeholder. */
+export const PLACEHOLDER_SECRET = 'secret/placeholder-skipped';
 
 /** The result of scanning one file. */
 export interface FileResult {
@@ -98,6 +103,8 @@ export interface ScanSummary {
   findings: SeverityCounts;
   modelFindings: SeverityCounts;
   codeFindings: SeverityCounts;
+  /** Log lines per note code, e.g. `{ "secret/placeholder-skipped": 2 }`: things skipped that a person may want to check. */
+  notes: Record<string, number>;
 }
 
 /** Everything `scanPath` returns and the report writers consume. */

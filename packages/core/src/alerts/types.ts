@@ -71,7 +71,7 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
   { name: 'lockout', types: ['lockout'], threshold: 1, windowSec: 900, groupBy: 'clientIp' },
   {
     name: 'attacks-from-ip',
-    types: ['threat_blocked', 'access_denied'],
+    types: ['threat_blocked', 'threat_detected', 'access_denied'],
     threshold: 10,
     windowSec: 300,
     groupBy: 'clientIp',

@@ -56,6 +56,7 @@ export function summarizeDecision(
     status: decision.status,
     ...(decision.code ? { code: decision.code } : {}),
     mode: decision.mode,
+    ...(decision.enforced ? { enforced: true } : {}),
     risk: decision.risk,
     reasons: full ? decision.reasons.map(redactSecrets) : decision.reasons.slice(0, 1),
     findings: decision.findings.slice(0, 50).map((finding) => ({

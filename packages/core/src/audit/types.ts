@@ -29,6 +29,8 @@ export interface DecisionSummary {
   status: DecisionStatus | number;
   code?: string;
   mode: 'enforce' | 'monitor';
+  /** A block that stood in monitor mode (see `Decision.enforced`). */
+  enforced?: boolean;
   risk: { score: number; severity: Severity };
   /** The first (client-safe) reason; all reasons when payloads are `full`. */
   reasons: string[];

@@ -449,9 +449,36 @@ describe('token issuing (seed 002 generate_token)', () => {
     const issuer = createTokenIssuer({ secret: SECRET });
     await expect(issuer.issue({ subject: 'a', roles: [ROLE] })).rejects.toThrow(/subject/);
     await expect(issuer.issue({ subject: 'alice"; drop', roles: [ROLE] })).rejects.toThrow(/subject/);
-    await expect(issuer.issue({ subject: 'alice', roles: [] })).rejects.toThrow(/roles/);
     await expect(issuer.issue({ subject: 'alice', roles: ['Admin!'] })).rejects.toThrow(/roles/);
     expect(() => createTokenIssuer({ secret: 'short' })).toThrow(/at least 32 bytes/);
+  });
+
+  it('issues tokens without roles: valid where no role is required, 403 where one is', async () => {
+    const issuer = createTokenIssuer({ secret: SECRET });
+    const noRoles = await issuer.issue({ subject: 'alice', roles: [] });
+    const omitted = await issuer.issue({ subject: 'alice' });
+    const open = shieldWith({ jwt: { secret: SECRET } });
+    for (const token of [noRoles, omitted]) {
+      expect((await open.protect(request(token))).identity).toMatchObject({ id: 'alice', roles: [] });
+    }
+    const guarded = shieldWith(
+      { jwt: { secret: SECRET } },
+      { routes: { 'POST /v1/chat': { access: { roles: [ROLE] } } } },
+    );
+    expect(await guarded.protect(request(noRoles))).toMatchObject({
+      status: 403,
+      code: 'ERR_ACCESS_FORBIDDEN',
+    });
+  });
+
+  it('without a key, createTokenIssuer() is a configuration error naming what to set', () => {
+    const call = () => (createTokenIssuer as (options?: object) => unknown)();
+    expect(call).toThrow(/set exactly one of secret \(or SECRET_KEY\) and privateKey/);
+    try {
+      call();
+    } catch (error) {
+      expect(isAiShieldError(error) && error.code).toBe('ERR_CONFIG_INVALID');
+    }
   });
 
   it('signs with a private key (ES256) for asymmetric verification', async () => {

@@ -498,7 +498,8 @@ export interface TokenIssuerOptions {
 
 export interface IssueTokenInput {
   subject: string;
-  roles: string[];
+  /** Default `[]`: a subject without roles (refused, 403, where a route requires one). */
+  roles?: string[];
   scopes?: string[];
   /** Overrides the issuer's lifetime for this token. */
   expiresInHours?: number;
@@ -515,12 +516,13 @@ const RESERVED = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'nonc
 
 /**
  * Creates a token issuer for apps that mint their own tokens (seed 002 `generate_token`). Options are
- * checked here, once; a bad subject or role throws a `TypeError` at `issue()`.
+ * checked here, once (a missing key is an `AiShieldConfigError`); a malformed subject or role throws a
+ * `TypeError` at `issue()`.
  * @example
  * const issuer = createTokenIssuer({ env: process.env }); // SECRET_KEY, TOKEN_EXPIRY_HOURS
  * const token = await issuer.issue({ subject: 'alice', roles: ['ai.playground.user'] });
  */
-export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
+export function createTokenIssuer(options: TokenIssuerOptions = {}): TokenIssuer {
   const fromEnv = options.env
     ? (((optionsFromEnv(options.env).options.access as Record<string, unknown> | undefined)?.jwt ??
         {}) as Partial<Record<string, unknown>>)
@@ -564,12 +566,12 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       if (typeof input.subject !== 'string' || !SUBJECT_PATTERN.test(input.subject)) {
         throw new TypeError(`subject: expected ${SUBJECT_PATTERN} (3-128 letters, digits, _ . @ : -)`);
       }
+      const roles = input.roles ?? [];
       if (
-        !Array.isArray(input.roles) ||
-        input.roles.length === 0 ||
-        !input.roles.every((role) => typeof role === 'string' && ROLE_PATTERN.test(role))
+        !Array.isArray(roles) ||
+        !roles.every((role) => typeof role === 'string' && ROLE_PATTERN.test(role))
       ) {
-        throw new TypeError(`roles: expected at least one role matching ${ROLE_PATTERN}`);
+        throw new TypeError(`roles: expected a list of roles matching ${ROLE_PATTERN}`);
       }
       if (
         input.scopes &&
@@ -588,7 +590,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       const nowSec = Math.floor(Date.now() / 1000);
       let jwt = new SignJWT({
         ...extra,
-        [rolesClaim]: [...input.roles],
+        [rolesClaim]: [...roles],
         nonce,
         ...(input.scopes?.length ? { scope: input.scopes.join(' ') } : {}),
       })

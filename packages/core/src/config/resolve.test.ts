@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AiShieldConfigError, isAiShieldError } from '../errors.js';
 import { resolveOptions } from './resolve.js';
+import type { RouteOverrides, ShieldOptions } from './schema.js';
 
 describe('resolveOptions', () => {
   it('has the seed SECURITY_CONFIG defaults', () => {
@@ -58,8 +59,30 @@ describe('resolveOptions', () => {
 
   it('names the route in route override errors', () => {
     expect(() =>
-      resolveOptions({ env: false, routes: { 'POST /v1/chat': { rate: { perIp: { points: 'x' } } } } }),
+      resolveOptions({
+        env: false,
+        routes: { 'POST /v1/chat': { rate: { perIp: { points: 'x' } } } },
+      } as never),
     ).toThrow(/routes\["POST \/v1\/chat"\]\.rate\.perIp/);
+  });
+
+  it('types route overrides as a deep partial of the options, so typos fail to compile', () => {
+    const overrides: RouteOverrides = {
+      validation: { maxStringLength: 200_000, numeric: { min: -1 } },
+      access: { jwt: { issuer: 'https://id.example' } }, // the key comes from the global options
+      rate: { perIp: { points: 1000 } },
+    };
+    // @ts-expect-error misspelt key (the runtime says: Did you mean "perIp"?)
+    const typo: RouteOverrides = { rate: { perIP: { points: 5 } } };
+    // @ts-expect-error wrong value type
+    const wrongType: RouteOverrides = { validation: { maxStringLength: '200k' } };
+    // @ts-expect-error routes cannot be nested
+    const nested: RouteOverrides = { routes: {} };
+    const options: ShieldOptions = { env: false, routes: { 'POST /v1/chat': overrides } };
+    expect(resolveOptions(options).routes.get('POST /v1/chat')?.validation.maxStringLength).toBe(200_000);
+    expect(() => resolveOptions({ env: false, routes: { '/x': typo } })).toThrow(/Did you mean "perIp"/);
+    expect(() => resolveOptions({ env: false, routes: { '/x': wrongType } })).toThrow(/maxStringLength/);
+    expect(() => resolveOptions({ env: false, routes: { '/x': nested } })).toThrow(/cannot be nested/);
   });
 
   it('rejects non-function hooks and non-schema schemas', () => {

@@ -231,8 +231,42 @@ export interface ShieldLogger {
   error(message: string, details?: Record<string, unknown>): void;
 }
 
+type OptionsInput = z.input<typeof optionsSchema>;
+
+type MethodKeys<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+
+/**
+ * Every option optional at every depth. Values that are used whole stay whole: functions, arrays, zod
+ * schemas and objects with methods (stores, sinks, key rings).
+ */
+export type DeepPartial<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends readonly unknown[]
+    ? T
+    : T extends { _zod: unknown }
+      ? T
+      : T extends object
+        ? [MethodKeys<T>] extends [never]
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : T
+        : T;
+
+/**
+ * What a route may change (`routes[key]`, `shield.route(overrides)`, Nest's `@Shield(overrides)`): any
+ * option except `routes`, at any depth, merged onto the global options. Typed, so a misspelt key is a
+ * compile error as well as the runtime "Did you mean" error.
+ * @example
+ * const overrides: RouteOverrides = { validation: { maxStringLength: 200_000 } };
+ */
+export type RouteOverrides = DeepPartial<Omit<OptionsInput, 'routes'>>;
+
 /** The options accepted by `createShield()` and every adapter's `aiShield()`. */
-export type ShieldOptions = z.input<typeof optionsSchema> & {
+export type ShieldOptions = Omit<OptionsInput, 'routes'> & {
+  /**
+   * Per-route overrides keyed by `"METHOD /path"` or `"/path"`, where a trailing `*` matches any suffix:
+   * `{ 'POST /v1/predict': { validation: { numeric: { min: -1, max: 1 } } } }`.
+   */
+  routes?: Record<string, RouteOverrides>;
   /** Environment variables to read settings from (see README). Adapters pass `process.env`; `false` ignores it. */
   env?: Record<string, string | undefined> | false;
 };

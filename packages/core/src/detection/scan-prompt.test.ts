@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadBlns } from '../../test/data.js';
 import { tokenize } from './matcher.js';
 import { mapMostlyAscii, normalizeText, offsetMapReference } from './normalize.js';
 import { scanPrompt } from './scan-prompt.js';
@@ -212,7 +212,7 @@ describe('scanPrompt: benign text stays low', () => {
 
 describe('scanPrompt: robustness', () => {
   it('never throws on the big list of naughty strings', () => {
-    const blns = JSON.parse(readFileSync('/work/shared/data/bad-inputs/blns.json', 'utf8')) as string[];
+    const blns = loadBlns();
     for (const s of blns) {
       const scan = scanPrompt(s);
       expect(scan.score).toBeGreaterThanOrEqual(0);

@@ -50,7 +50,10 @@ export function incidentsFromDecision(decision: DecisionSummary, meta: Meta): In
   );
   const withKinds = kinds.length > 0 ? { kinds } : {};
   if (decision.action === 'block') {
-    const type = blockType(decision.code);
+    let type = blockType(decision.code);
+    // Monitor mode let the request through: a threat was detected, not blocked.
+    if (type === 'threat_blocked' && decision.mode === 'monitor' && !decision.enforced)
+      type = 'threat_detected';
     let severity = SEVERITY[type] ?? max(decision.risk.severity, 'medium');
     if (decision.code === 'ERR_RATE_LOCKED_OUT') severity = 'medium';
     out.push({

@@ -165,6 +165,12 @@ function recommend(incidents: Incident[], summary: IncidentSummary, kinds: Map<s
       `${plural(byType.threat_blocked, 'attack')} blocked from ${plural(ips.size, 'client')}${onRoutes(routesOfType(incidents, 'threat_blocked'))}${topKinds.length ? ` (mostly ${topKinds.join(', ')})` : ''}: if they come from few sources, block those sources; keep the strict preset on the targeted routes.`,
     );
   }
+  if (byType.threat_detected) {
+    const ips = clientsOfType(incidents, 'threat_detected');
+    out.push(
+      `${plural(byType.threat_detected, 'attack')} detected and let through (monitor mode) from ${plural(ips.size, 'client')}${onRoutes(routesOfType(incidents, 'threat_detected'))}: review a sample in the audit log, then switch those routes to mode 'enforce'.`,
+    );
+  }
   if (byType.suspicious && byType.suspicious >= Math.max(10, (byType.threat_blocked ?? 0) * 2)) {
     out.push(
       `${plural(byType.suspicious, 'request')} were flagged but allowed: review a sample in the audit log; if they are attacks, lower detection.blockThreshold (SUSPICIOUS_PATTERN_THRESHOLD) or move the affected routes to the strict preset.`,

@@ -8,6 +8,8 @@ import type { Severity } from '../types.js';
 /** Incident kinds the shield records by itself; applications may log any other string. */
 export type IncidentType =
   | 'threat_blocked'
+  /** A threat in monitor mode: recorded, let through. */
+  | 'threat_detected'
   | 'suspicious'
   | 'rate_limit'
   | 'lockout'

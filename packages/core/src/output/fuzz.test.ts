@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadBlns } from '../../test/data.js';
 import { createResponseChecker } from './checker.js';
 import { maskPii } from './mask.js';
 import { scanPii } from './pii.js';
 
-const blns: string[] = JSON.parse(readFileSync('/work/shared/data/bad-inputs/blns.json', 'utf8'));
+const blns = loadBlns();
 
 function assertWellFormed(text: string) {
   const { entities } = scanPii(text);

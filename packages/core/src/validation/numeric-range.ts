@@ -13,6 +13,7 @@ export interface NumericViolation {
 }
 
 const MAX_VIOLATIONS = 10;
+const NON_FINITE_MESSAGE = 'must be a finite number (a literal such as 1e999 overflows to Infinity)';
 
 /** Checks every collected number against the configured constraints; linear, stops after 10 problems. */
 export function checkNumericRanges(
@@ -24,7 +25,8 @@ export function checkNumericRanges(
   const violations: NumericViolation[] = [];
   const check = (value: number, path: string): void => {
     if (!allowNonFinite && !Number.isFinite(value)) {
-      violations.push({ path, kind: 'non_finite', message: 'must be a finite number' });
+      // JSON has no Infinity or NaN: a finite-looking literal such as 1e999 overflows when parsed.
+      violations.push({ path, kind: 'non_finite', message: NON_FINITE_MESSAGE });
     } else if (min !== undefined && value < min) {
       violations.push({ path, kind: 'below_min', message: `must be >= ${min}` });
     } else if (max !== undefined && value > max) {
@@ -45,6 +47,11 @@ export function checkNumericRanges(
         continue;
       }
       check(value, `${path}[${i}]`);
+      // A jump to or from a non-finite value is not a gradient (and is reported above when refused).
+      if (!Number.isFinite(value)) {
+        previous = undefined;
+        continue;
+      }
       if (maxGradient !== undefined && previous !== undefined && Math.abs(value - previous) > maxGradient) {
         violations.push({
           path: `${path}[${i}]`,

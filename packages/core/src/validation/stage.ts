@@ -1,6 +1,7 @@
 /**
  * The validation stage: size, media type, structure, emptiness, schema, numeric ranges and invisible
- * characters, in that order (cheapest first, and nothing is parsed before its size is known).
+ * characters (sanitized before the schema sees them), numeric ranges, then the schema, in that order
+ * (cheapest first, and nothing is parsed before its size is known).
  * @module
  */
 import type { ValidationOptions } from '../config/schema.js';
@@ -51,6 +52,8 @@ function block(ctx: RequestContext, result: Block, kind: string, path?: string):
 /** Runs the validation stage; returns a Block to refuse the request, or undefined to continue. */
 export function runValidation(ctx: RequestContext, options: ValidationOptions): Block | undefined {
   const { req } = ctx;
+  // Nothing parsed the body before the shield: the handler only gets what the shield parses.
+  const bodyUnusable = ctx.body === undefined;
   const declaredSize = req.rawSize ?? Number(req.headers['content-length'] ?? 0);
   if (req.bodyTruncated || declaredSize > options.maxBodyBytes) {
     return block(
@@ -59,6 +62,7 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
         status: 413,
         code: 'ERR_VALIDATION_BODY_TOO_LARGE',
         reason: `Request body exceeds ${options.maxBodyBytes} bytes`,
+        bodyUnusable,
       },
       'body.too_large',
     );
@@ -78,6 +82,7 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
           status: 415,
           code: 'ERR_VALIDATION_CONTENT_TYPE',
           reason: `Content-Type must be one of: ${options.contentTypes.join(', ')}`,
+          bodyUnusable,
         },
         'body.content_type',
       );
@@ -109,6 +114,7 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
           status: 400,
           code: 'ERR_VALIDATION_MALFORMED',
           reason: `Body is not valid JSON${position ? ` (error at position ${position})` : ''}`,
+          bodyUnusable: true,
         },
         'body.malformed',
       );
@@ -143,6 +149,22 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
 
   if (options.sanitize !== 'off') sanitizeTexts(ctx, options.sanitize === 'strip');
 
+  // Numeric ranges before the schema: they name the value and the limit (`input[1]: must be a finite
+  // number`), where a schema union that fails on the same value only says "Invalid input".
+  const numeric = checkNumericRanges(view.numericArrays, view.scalars, options.numeric);
+  if (numeric.length > 0) {
+    return block(
+      ctx,
+      {
+        status: 422,
+        code: 'ERR_VALIDATION_NUMERIC',
+        reason: `Numeric input outside the accepted range (${numeric.length} problem${numeric.length === 1 ? '' : 's'})`,
+        errors: numeric.map(({ path, message }) => ({ path, message })),
+      },
+      `numeric.${numeric[0]!.kind}`,
+      numeric[0]!.path,
+    );
+  }
   if (options.schema) {
     const result = options.schema.safeParse(ctx.body);
     if (!result.success) {
@@ -185,20 +207,6 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
     }
   }
 
-  const numeric = checkNumericRanges(view.numericArrays, view.scalars, options.numeric);
-  if (numeric.length > 0) {
-    return block(
-      ctx,
-      {
-        status: 422,
-        code: 'ERR_VALIDATION_NUMERIC',
-        reason: `Numeric input outside the accepted range (${numeric.length} problem${numeric.length === 1 ? '' : 's'})`,
-        errors: numeric.map(({ path, message }) => ({ path, message })),
-      },
-      `numeric.${numeric[0]!.kind}`,
-      numeric[0]!.path,
-    );
-  }
   return undefined;
 }
 

@@ -4,7 +4,8 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { type AuditEntry, type AuditEvidence, auditEvidence, verifyAuditLog } from '@ai-shield/core';
+import { type AuditEvidence, auditEvidence } from '@ai-shield/assess';
+import { type AuditEntry, verifyAuditLog } from '@ai-shield/core';
 import { AssessInputError } from './load.js';
 
 /** Options of {@link readAuditEvidence}. */

@@ -9,12 +9,9 @@ import {
   type AssessmentEvidence,
   type AssessmentReport,
   assessDeployment,
-  isAiShieldError,
-  type ResolvedOptions,
   type RiskLevel,
-  resolveOptions,
-  type ShieldOptions,
-} from '@ai-shield/core';
+} from '@ai-shield/assess';
+import { isAiShieldError, type ResolvedOptions, resolveOptions, type ShieldOptions } from '@ai-shield/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { assessToHtml } from '../../report/assess-html.js';
 import { assessToMarkdown } from '../../report/assess-markdown.js';

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadCatalog, resolveOptions, type ShieldOptions, type ThreatCatalog } from '@ai-shield/core';
+import { loadCatalog, type ThreatCatalog } from '@ai-shield/assess';
+import { resolveOptions, type ShieldOptions } from '@ai-shield/core';
 import YAML from 'yaml';
 
 /** Config files looked for in the working directory, in order. */

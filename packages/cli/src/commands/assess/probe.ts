@@ -5,7 +5,8 @@
  * Bounded by a request cap and a total time budget; only http(s) targets; redirects are not followed.
  * @module
  */
-import type { ProbeResult, ProbeVerdict, ResolvedOptions } from '@ai-shield/core';
+import type { ProbeResult, ProbeVerdict } from '@ai-shield/assess';
+import type { ResolvedOptions } from '@ai-shield/core';
 import { AssessInputError } from './load.js';
 
 /** Bounds of a probe run. */

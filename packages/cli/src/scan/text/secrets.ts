@@ -84,33 +84,41 @@ export function fingerprint(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 16);
 }
 
-/** Finds secrets in text. Provider formats win over generic assignments at the same position. */
-export function findSecrets(text: string): SecretHit[] {
+/**
+ * Finds secrets in text. Provider formats win over generic assignments at the same position. Matches
+ * that look like placeholders (`AKIA...EXAMPLE`, `your-api-key-here`) are not reported; when
+ * `placeholders` is given they are collected there, so the report can say how many were skipped.
+ */
+export function findSecrets(text: string, placeholders?: SecretHit[]): SecretHit[] {
   const hits: SecretHit[] = [];
   const taken = new Set<number>();
   for (const p of PROVIDERS) {
     for (const m of text.matchAll(p.re)) {
       const value = m[1]!;
       const index = m.index! + m[0].indexOf(value);
-      if (taken.has(index) || PLACEHOLDER.test(value)) continue;
+      if (taken.has(index)) continue;
       taken.add(index);
-      hits.push({ ruleId: `secret/${p.id}`, label: p.label, severity: p.severity ?? 'high', index, value });
+      const hit = { ruleId: `secret/${p.id}`, label: p.label, severity: p.severity ?? 'high', index, value };
+      if (PLACEHOLDER.test(value)) placeholders?.push(hit);
+      else hits.push(hit);
     }
   }
   for (const m of text.matchAll(ASSIGNMENT)) {
     const value = m[2]!;
     const index = m.index! + m[0].lastIndexOf(value);
-    if (taken.has(index) || PLACEHOLDER.test(value)) continue;
+    if (taken.has(index)) continue;
     if (hits.some((h) => index >= h.index && index < h.index + h.value.length)) continue;
     // Entropy threshold keeps words like "password123" out; ~3.5 bits/char is typical for random keys.
     if (entropy(value) < 3.5 || !/\d/.test(value) || /^[a-z_.]+$/i.test(value)) continue;
-    hits.push({
+    const hit = {
       ruleId: 'secret/generic',
       label: `high-entropy value assigned to "${m[1]}"`,
-      severity: 'medium',
+      severity: 'medium' as const,
       index,
       value,
-    });
+    };
+    if (PLACEHOLDER.test(value)) placeholders?.push(hit);
+    else hits.push(hit);
   }
   return hits;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testContext } from '../../../test/fixtures/helpers.js';
+import { buildReport } from '../../report/build.js';
+import { toTable } from '../../report/table.js';
 import { basicPiiDetector } from './pii.js';
 import { findRiskyCode } from './risky-code.js';
 import { findSecrets, maskSecret } from './secrets.js';
@@ -34,6 +36,43 @@ describe('secrets', () => {
     'api_key = "xxxxxxxxxxxxxxxx"',
   ])('no false positive: %s', (line) => {
     expect(findSecrets(line)).toEqual([]);
+  });
+  it('collects placeholder-looking matches it skips, and the summary notes them', () => {
+    const placeholders: ReturnType<typeof findSecrets> = [];
+    expect(findSecrets('AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"', placeholders)).toEqual([]);
+    expect(placeholders.map((h) => h.ruleId)).toEqual(['secret/aws-access-key']);
+
+    const ctx = testContext();
+    ctx.file = 'config.py';
+    scanTextFile('import boto3\nkey = "AKIAIOSFODNN7EXAMPLE"\n', 'python', ctx, { pii: false });
+    expect(ctx.findings).toEqual([]);
+    expect(ctx.log).toEqual([
+      expect.objectContaining({
+        code: 'secret/placeholder-skipped',
+        message: expect.stringContaining('line 2'),
+      }),
+    ]);
+    expect(JSON.stringify(ctx.log)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    const report = buildReport(
+      '.',
+      [
+        {
+          file: 'config.py',
+          kind: 'python',
+          size: 40,
+          scanned: true,
+          findings: [],
+          log: ctx.log,
+          durationMs: 1,
+        },
+      ],
+      new Date(),
+      1,
+    );
+    expect(report.summary.notes).toEqual({ 'secret/placeholder-skipped': 1 });
+    expect(toTable(report, false)).toMatch(
+      /note: {6}1 secret-like value was skipped as placeholder \(first: config\.py line 2: AWS access key ID skipped/,
+    );
   });
 });
 

@@ -3,10 +3,11 @@
  * and risky code. Findings carry the line in the file on disk so SARIF viewers can jump to them.
  * @module
  */
-import { logLine, report, type ScanContext } from '../context.js';
+import { logLine, logNote, report, type ScanContext } from '../context.js';
+import { PLACEHOLDER_SECRET } from '../types.js';
 import { maskPii, type PiiDetector, piiSeverity } from './pii.js';
 import { findRiskyCode } from './risky-code.js';
-import { findSecrets, fingerprint, maskSecret } from './secrets.js';
+import { findSecrets, fingerprint, maskSecret, type SecretHit } from './secrets.js';
 
 /** A piece of text with its position in the file. */
 export interface Segment {
@@ -58,7 +59,8 @@ export function scanSegments(segments: Segment[], ctx: ScanContext, opts: TextSc
     const starts = seg.linesMap ? lineStarts(seg.text) : [0];
     const at = (index: number) => seg.line + (seg.linesMap ? lineOf(starts, index) : 0);
     const where = seg.label ? `${seg.label}: ` : '';
-    for (const s of findSecrets(seg.text)) {
+    const placeholders: SecretHit[] = [];
+    for (const s of findSecrets(seg.text, placeholders)) {
       report(ctx, {
         ruleId: s.ruleId,
         severity: s.severity,
@@ -67,6 +69,14 @@ export function scanSegments(segments: Segment[], ctx: ScanContext, opts: TextSc
         evidence: `${where}${maskSecret(s.value)} sha256:${fingerprint(s.value)}`,
         cwe: 'CWE-798',
       });
+    }
+    // Not reported, but not silently dropped either: a real key can look like a placeholder.
+    for (const s of placeholders) {
+      logNote(
+        ctx,
+        PLACEHOLDER_SECRET,
+        `line ${at(s.index)}: ${where}${s.label} skipped as a placeholder (${maskSecret(s.value)}); check it is not a real secret`,
+      );
     }
     if (seg.code) {
       for (const h of findRiskyCode(seg.text)) {

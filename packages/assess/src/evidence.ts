@@ -3,8 +3,7 @@
  * entries whose chain was verified first (`verifyAuditLog`). Pure: the caller reads the files.
  * @module
  */
-import type { AuditEntry } from '../audit/types.js';
-import type { VerifyResult } from '../audit/verify.js';
+import type { AuditEntry, VerifyResult } from '@ai-shield/core';
 import type { AuditEvidence, EvidenceSignal } from './types.js';
 
 const RATE_CODES = new Set(['ERR_RATE_LIMITED', 'ERR_RATE_TOO_FREQUENT']);

@@ -3,8 +3,9 @@
  * it, what it can do and what protects it around the shield. Strict: a typo is an error naming the field.
  * @module
  */
+
+import { AiShieldConfigError } from '@ai-shield/core';
 import { z } from 'zod';
-import { AiShieldConfigError } from '../errors.js';
 
 /** Tool capabilities, most dangerous last. */
 export const TOOL_CAPABILITIES = [

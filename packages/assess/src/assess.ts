@@ -4,8 +4,9 @@
  * (audit-log counts, probe results). Pure: no I/O, same result on every runtime.
  * @module
  */
-import { resolveOptions } from '../config/resolve.js';
-import type { ShieldOptions } from '../config/schema.js';
+
+import type { ShieldOptions } from '@ai-shield/core';
+import { resolveOptions } from '@ai-shield/core';
 import { THREAT_CATALOG } from './catalog.js';
 import { buildCompliance, buildRecommendations } from './compliance.js';
 import { type AssessContext, createContext, evaluateCondition } from './context.js';

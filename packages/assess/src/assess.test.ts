@@ -1,6 +1,6 @@
+import type { VerifyResult } from '@ai-shield/core';
+import { AiShieldConfigError } from '@ai-shield/core';
 import { describe, expect, it } from 'vitest';
-import type { VerifyResult } from '../audit/verify.js';
-import { AiShieldConfigError } from '../errors.js';
 import { assessDeployment, BUILT_IN_CONTROLS } from './assess.js';
 import { loadCatalog, OWASP_LLM_2025, THREAT_CATALOG } from './catalog.js';
 import type { DeploymentInput } from './deployment.js';

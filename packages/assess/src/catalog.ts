@@ -3,8 +3,9 @@
  * zod schema of user catalogs that extend or replace entries.
  * @module
  */
+
+import { AiShieldConfigError } from '@ai-shield/core';
 import { z } from 'zod';
-import { AiShieldConfigError } from '../errors.js';
 import { LLM_THREATS } from './catalog-llm.js';
 import { ML_THREATS } from './catalog-ml.js';
 import type { Condition, ThreatCatalog } from './types.js';

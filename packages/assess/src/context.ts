@@ -3,8 +3,8 @@
  * derived from it, plus the evaluator of catalog {@link Condition}s over that context.
  * @module
  */
-import type { ResolvedOptions } from '../config/schema.js';
-import { createRouteTable } from '../routes.js';
+import type { ResolvedOptions } from '@ai-shield/core';
+import { createRouteTable } from '@ai-shield/core';
 import { type Deployment, HIGH_IMPACT_CAPABILITIES } from './deployment.js';
 import type { Condition } from './types.js';
 
