@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createTokenIssuer } from './auth/jwt.js';
 import { createShield, isDenied, toProblem } from './shield.js';
 import type { ShieldRequest } from './types.js';
 import { chatSchema, tensorSchema } from './validation/schemas.js';
@@ -241,6 +242,59 @@ describe('createShield().protect', () => {
       'please summarize this',
     );
     expect(hidden.findings).toContainEqual(expect.objectContaining({ kind: 'unicode.invisible_characters' }));
+  });
+
+  it('chooses the route policy for every spelling a framework routes to the same handler', async () => {
+    const secret = 'route-variants-secret-0123456789abcdef';
+    const shield = createShield({
+      env: false,
+      rate: { minIntervalMs: 0, failedAttempts: false },
+      access: { jwt: { secret } },
+      routes: {
+        'POST /v1/chat': { access: { roles: ['ai.playground.user'] } },
+        'POST /v1/admin': { access: { roles: ['admin'] } },
+        'GET /healthz': { skip: true },
+      },
+    });
+    const token = await createTokenIssuer({ secret }).issue({ subject: 'viewer', roles: ['viewer'] });
+    const withToken = (path: string) =>
+      chat('hello', {
+        path,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
+    for (const path of [
+      '/V1/CHAT',
+      '/v1/Chat',
+      '/v1/chat/',
+      '/v1//chat',
+      '/v1/%63hat',
+      '/v1/./chat',
+      '/v1/chat;x=1',
+    ]) {
+      const decision = await shield.protect(withToken(path));
+      expect([path, decision.status, decision.code, decision.route]).toEqual([
+        path,
+        403,
+        'ERR_ACCESS_FORBIDDEN',
+        'POST /v1/chat',
+      ]);
+      expect(decision.findings).toContainEqual(expect.objectContaining({ kind: 'request.path_variant' }));
+    }
+    // A skipped route's exemption needs its exact spelling: a variant gets the global policy (401 here).
+    const get = (path: string) => ({ method: 'GET', path, headers: {}, socketIp: '127.0.0.1' });
+    expect(await shield.protect(get('/healthz'))).toMatchObject({ status: 200, route: 'GET /healthz' });
+    expect(await shield.protect(get('/HEALTHZ'))).toMatchObject({ status: 401 });
+    expect(await shield.protect({ ...get('/healthz'), method: 'HEAD' })).toMatchObject({ status: 200 });
+    // Two readings selecting different routes: refused before any stage runs.
+    const ambiguous = await shield.protect(withToken('/v1/chat;/../admin'));
+    expect(ambiguous).toMatchObject({ status: 400, code: 'ERR_VALIDATION_PATH' });
+    expect(toProblem(ambiguous).title).toBe('Ambiguous request path');
+  });
+
+  it('refuses route keys that name the same route', () => {
+    expect(() =>
+      createShield({ ...quiet, routes: { 'POST /v1/chat': {}, 'POST /V1/Chat/': { skip: true } } }),
+    ).toThrow(/names the same route/);
   });
 
   it('never throws on hostile request shapes', async () => {

@@ -23,7 +23,7 @@ import type { RateStore } from './rate/store.js';
 import { scoreFromSeverity, severityFromScore } from './risk.js';
 import { createRouteTable } from './routes.js';
 import type { Block, RequestContext } from './stage.js';
-import type { Decision, ResponseCheck, ShieldRequest, ShieldResponse, StageName } from './types.js';
+import type { Decision, Finding, ResponseCheck, ShieldRequest, ShieldResponse, StageName } from './types.js';
 import { runValidation } from './validation/stage.js';
 
 /** A compiled set of options: the global one, one per `routes` entry, one per adapter `route()` call. */
@@ -32,6 +32,11 @@ export interface Policy {
   readonly options: ResolvedOptions;
   /** True when this policy has rate budgets of its own (its overrides set `rate`). */
   readonly ownRate: boolean;
+  /**
+   * True when this policy loosens the global one (`skip`, a stage or mode turned off, anonymous access):
+   * a request whose path only matches it after normalisation gets the global policy instead.
+   */
+  readonly loosens: boolean;
   /** @internal */
   readonly access: AccessStage;
   /** @internal */
@@ -108,6 +113,22 @@ const consoleLogger: ShieldLogger = {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+const PATH_CONFLICT: Block = {
+  status: 400,
+  code: 'ERR_VALIDATION_PATH',
+  reason: 'Request path is ambiguous: its readings select different route policies',
+};
+
+/** True when `route` is laxer than `global` in a way a path variant must not inherit. */
+function loosens(route: ResolvedOptions, global: ResolvedOptions): boolean {
+  if (route.skip && !global.skip) return true;
+  if (route.mode === 'monitor' && global.mode === 'enforce') return true;
+  for (const stage of ['access', 'rate', 'validation', 'detection', 'output'] as const) {
+    if (global[stage].enabled && !route[stage].enabled) return true;
+  }
+  return route.access.dangerouslyAllowAnonymous && !global.access.dangerouslyAllowAnonymous;
+}
+
 const now: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function'
     ? () => performance.now()
@@ -171,6 +192,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
       key,
       options: resolved,
       ownRate,
+      loosens: loosens(resolved, options),
       access: createAccessStage(
         resolved.access,
         accessShared,
@@ -260,7 +282,19 @@ export function createShield(input: ShieldOptions = {}): Shield {
           ...given,
         }
       : given;
-    const matched = protectOptions.policy ? undefined : routeTable.match(req.method, req.path);
+    const findings: Finding[] = [];
+    const found = protectOptions.policy ? undefined : routeTable.match(req.method, req.path);
+    // A spelling the framework may route elsewhere (case, slashes, escapes, dot segments) gets the
+    // route's policy only if that policy is at least as strict as the global one: fail closed.
+    const matched = found && !found.exact && found.value.loosens ? undefined : found;
+    if (found && !found.exact) {
+      findings.push({
+        kind: 'request.path_variant',
+        severity: 'low',
+        source: 'validation',
+        message: `Path matches route "${found.key}" only once normalised${matched ? '' : "; the route's exemptions apply to its exact spelling only"}`,
+      });
+    }
     const active = protectOptions.policy ?? matched?.value ?? globalPolicy;
     const opts = active.options;
     const incomingId = options.trustProxy !== false ? req.headers[options.requestIdHeader] : undefined;
@@ -271,16 +305,25 @@ export function createShield(input: ShieldOptions = {}): Shield {
       req,
       clientIp: resolveIp(req.socketIp, req.headers),
       body: req.body,
-      findings: [],
+      findings,
       signals: [],
       headers: { [options.requestIdHeader]: requestId },
       failures: [],
     };
     const timings: Decision['timings'] = { total: 0 };
     const skip = protectOptions.skipStages;
-    let blocked: { block: Block; stage: StageName } | undefined;
+    let blocked: { block: Block; stage: StageName } | undefined =
+      found?.conflict !== undefined ? { block: PATH_CONFLICT, stage: 'validation' } : undefined;
+    if (blocked) {
+      findings.push({
+        kind: 'request.path_ambiguous',
+        severity: 'medium',
+        source: 'validation',
+        message: `Path selects route "${found!.key}" or "${found!.conflict}" depending on how ";" is read`,
+      });
+    }
 
-    if (!opts.skip) {
+    if (!opts.skip && !blocked) {
       // A client locked out after failed attempts is refused before its credentials are even checked.
       const lockoutFirst =
         opts.access.enabled &&

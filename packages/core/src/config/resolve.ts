@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { AiShieldConfigError } from '../errors.js';
+import { routeKeyIssues } from '../routes.js';
 import { optionsFromEnv } from './env.js';
 import { PRESETS, type PresetName } from './presets.js';
 import { optionsSchema, type ResolvedOptions, type ShieldOptions } from './schema.js';
@@ -122,6 +123,7 @@ export function resolveOptions(input: ShieldOptions = {}): ResolvedConfig {
 
   const routes = new Map<string, ResolvedOptions>();
   if (parsed.success) {
+    issues.push(...routeKeyIssues(Object.keys(parsed.data.routes)));
     for (const [key, override] of Object.entries(parsed.data.routes)) {
       if ('routes' in override) {
         issues.push(`routes["${key}"].routes: routes cannot be nested`);
