@@ -98,4 +98,11 @@ export type * from './types.js';
 export { isAllowedMediaType, mediaType } from './validation/content-type.js';
 export { type BodyText, readBodyText } from './validation/read-body.js';
 export { hasInvisibleCharacters, sanitizeText } from './validation/sanitize.js';
-export { chatSchema, tensorSchema } from './validation/schemas.js';
+export {
+  type ChatSchemaOptions,
+  chatSchema,
+  createChatSchema,
+  createTensorSchema,
+  type TensorSchemaOptions,
+  tensorSchema,
+} from './validation/schemas.js';

@@ -42,6 +42,13 @@ describe('createShield().protect', () => {
     ['malformed JSON', { bodyText: '{"messages": [' }, 400, 'ERR_VALIDATION_MALFORMED'],
     ['empty body', { bodyText: '' }, 400, 'ERR_VALIDATION_EMPTY'],
     ['empty object', { bodyText: '{}' }, 400, 'ERR_VALIDATION_EMPTY'],
+    ['whitespace-only body', { bodyText: '"  \\n "' }, 400, 'ERR_VALIDATION_EMPTY'],
+    [
+      'UTF-16 charset',
+      { headers: { 'content-type': 'application/json; charset=utf-16' } },
+      415,
+      'ERR_VALIDATION_CONTENT_TYPE',
+    ],
     ['100k-deep JSON', { bodyText: '['.repeat(100_000) + ']'.repeat(100_000) }, 400, 'ERR_VALIDATION_LIMITS'],
   ])('refuses %s with a typed error', async (_name, patch, status, code) => {
     const decision = await createShield(quiet).protect(chat('hello there', patch as Partial<ShieldRequest>));
