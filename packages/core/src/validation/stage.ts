@@ -229,13 +229,28 @@ function sanitizeTexts(ctx: RequestContext, strip: boolean): void {
   for (const field of ctx.view!.texts) {
     if (!hasInvisibleCharacters(field.value)) continue;
     const cleaned = sanitizeText(field.value);
+    const done = strip ? ' removed' : '';
     ctx.findings.push(
-      finding(
-        cleaned.tags ? 'unicode.tag_characters' : 'unicode.invisible_characters',
-        `${cleaned.removed} invisible character(s)${cleaned.tags ? ' including Unicode tag characters (hidden text)' : ''}${strip ? ' removed' : ''}`,
-        cleaned.tags ? 'high' : 'low',
-        field.path,
-      ),
+      cleaned.tags
+        ? finding(
+            'unicode.tag_characters',
+            `${cleaned.removed} invisible character(s) including Unicode tag characters (hidden text)${done}`,
+            'high',
+            field.path,
+          )
+        : cleaned.override
+          ? finding(
+              'unicode.bidi_override',
+              `${cleaned.removed} invisible character(s) including a bidi override (text shown differs from text sent)${done}`,
+              'medium',
+              field.path,
+            )
+          : finding(
+              'unicode.invisible_characters',
+              `${cleaned.removed} invisible character(s)${done}`,
+              'low',
+              field.path,
+            ),
     );
     if (strip && field.parent !== undefined) {
       (field.parent as Record<string | number, unknown>)[field.slot] = cleaned.text;
