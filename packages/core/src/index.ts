@@ -57,7 +57,7 @@ export {
   type JwtKeyOptions,
   type JwtOptions,
 } from './auth/options.js';
-export { ENV_SETTINGS, optionsFromEnv } from './config/env.js';
+export { ENV_SETTINGS, envFlag, optionsFromEnv, SEED_ENV } from './config/env.js';
 export { PRESETS, type PresetName } from './config/presets.js';
 export { resolveOptions } from './config/resolve.js';
 export type {

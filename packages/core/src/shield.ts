@@ -159,8 +159,9 @@ function combine(ctx: RequestContext): number {
  * if (isDenied(decision)) return toProblem(decision);
  */
 export function createShield(input: ShieldOptions = {}): Shield {
-  const { options, routes } = resolveOptions(input);
+  const { options, routes, notices } = resolveOptions(input);
   const logger = options.logger ?? consoleLogger;
+  for (const notice of notices) logger.warn(notice);
   const resolveIp = createClientIpResolver(options.trustProxy);
   // Audit log, incidents and alerts (audit/, incidents/, alerts/): nothing starts until first use.
   const monitor = createSecurityMonitor(options, logger);

@@ -287,17 +287,67 @@ describe('JWT access (real keys and tokens)', () => {
     expect((await shield.protect(request(justExpired))).action).toBe('allow');
   });
 
-  it('reads SECRET_KEY, JWT_ALGORITHM and SESSION_TIMEOUT from env', async () => {
+  it('reads AI_SHIELD_JWT_SECRET, _JWT_ALGORITHM and _SESSION_TIMEOUT from env', async () => {
     const shield = createShield({
       logger: silent,
-      env: { SECRET_KEY: SECRET, JWT_ALGORITHM: 'HS256', SESSION_TIMEOUT: '3600' },
+      env: {
+        AI_SHIELD_JWT_SECRET: SECRET,
+        AI_SHIELD_JWT_ALGORITHM: 'HS256',
+        AI_SHIELD_SESSION_TIMEOUT: '1h',
+      },
     });
     expect(shield.options.access.jwt).toMatchObject({ secret: SECRET, algorithm: 'HS256', maxAgeSec: 3600 });
     expect((await shield.protect(request())).status).toBe(401);
     expect((await shield.protect(request(await hs256()))).action).toBe('allow');
     // Without a key source JWT stays off even when other JWT settings are in the environment.
-    const off = createShield({ logger: silent, env: { SESSION_TIMEOUT: '3600', TOKEN_EXPIRY_HOURS: '2' } });
+    const off = createShield({
+      logger: silent,
+      env: { AI_SHIELD_SESSION_TIMEOUT: '3600', AI_SHIELD_TOKEN_EXPIRY_HOURS: '2' },
+    });
     expect((await off.protect(request())).action).not.toBe('block');
+  });
+
+  it('leaves a SECRET_KEY of the app alone unless the seed names are asked for', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error: () => {} };
+    const app = createShield({ logger, env: { SECRET_KEY: SECRET, RATE_LIMIT: '5' } });
+    expect(app.options.access.jwt).toBeUndefined();
+    expect(app.options.rate.perIp).toEqual({ points: 100, durationSec: 60 });
+    expect((await app.protect(request())).status).toBe(200);
+    expect(warnings).toEqual([
+      "environment: RATE_LIMIT (AI Shield reads AI_SHIELD_RATE_LIMIT), SECRET_KEY (AI Shield reads AI_SHIELD_JWT_SECRET) are set but not read; set AI_SHIELD_SEED_ENV=1 to read the seeds' bare names, or AI_SHIELD_SEED_ENV=0 to silence this notice",
+    ]);
+    expect(
+      createShield({ logger: silent, env: { SECRET_KEY: SECRET, AI_SHIELD_SEED_ENV: '1' } }).options.access
+        .jwt,
+    ).toMatchObject({ secret: SECRET });
+    expect(
+      createShield({ logger: silent, seedEnv: true, env: { SECRET_KEY: SECRET } }).options.access.jwt,
+    ).toMatchObject({ secret: SECRET });
+    warnings.length = 0;
+    createShield({ logger, env: { SECRET_KEY: SECRET, AI_SHIELD_SEED_ENV: '0' } });
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns once at start-up when JWT is on without issuer or audience', () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error: () => {} };
+    createShield({
+      logger,
+      env: false,
+      access: { jwt: { secret: SECRET } },
+      routes: { 'POST /v1/chat': { access: { roles: ['user'] } } },
+    });
+    expect(warnings).toEqual([
+      'access.jwt has no issuer and audience: any unexpired token signed with this key is accepted, whoever it was issued to or for; set access.jwt.issuer and access.jwt.audience (AI_SHIELD_JWT_ISSUER, AI_SHIELD_JWT_AUDIENCE)',
+    ]);
+    warnings.length = 0;
+    createShield({
+      logger,
+      env: false,
+      access: { jwt: { secret: SECRET, issuer: 'https://id', audience: 'api' } },
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('rejects unsafe key options at factory time, listing every problem', () => {
@@ -429,8 +479,10 @@ describe('JWKS (real HTTP server on 127.0.0.1)', () => {
 });
 
 describe('token issuing (seed 002 generate_token)', () => {
-  it('issues tokens the shield accepts, with jti, nonce and TOKEN_EXPIRY_HOURS expiry', async () => {
-    const issuer = createTokenIssuer({ env: { SECRET_KEY: SECRET, TOKEN_EXPIRY_HOURS: '2' } });
+  it('issues tokens the shield accepts, with jti, nonce and AI_SHIELD_TOKEN_EXPIRY_HOURS expiry', async () => {
+    const issuer = createTokenIssuer({
+      env: { AI_SHIELD_JWT_SECRET: SECRET, AI_SHIELD_TOKEN_EXPIRY_HOURS: '2' },
+    });
     const token = await issuer.issue({ subject: 'alice_01', roles: [ROLE] });
     const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
     expect(payload).toMatchObject({ sub: 'alice_01', roles: [ROLE] });

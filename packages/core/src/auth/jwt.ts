@@ -148,7 +148,7 @@ function checkKey(
     }
     if (!alg || isHmac(alg)) {
       issues.push(
-        `${where}.publicKey: set the key's algorithm (JWT_ALGORITHM / algorithm / alg) to one of RS256, PS256, ES256, EdDSA, ...${alg ? `; ${alg} with a public key is the HS/RS confusion attack` : ''}`,
+        `${where}.publicKey: set the key's algorithm (algorithm / alg / AI_SHIELD_JWT_ALGORITHM) to one of RS256, PS256, ES256, EdDSA, ...${alg ? `; ${alg} with a public key is the HS/RS confusion attack` : ''}`,
       );
       return undefined;
     }
@@ -479,21 +479,26 @@ export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{2,127}$/;
 export const ROLE_PATTERN = /^[a-z][a-z0-9._:-]{0,63}$/;
 
 export interface TokenIssuerOptions {
-  /** HS secret (seed 002 `SECRET_KEY`). */
+  /** HS secret (`AI_SHIELD_JWT_SECRET`; seed 002 `SECRET_KEY`). */
   secret?: string;
   /** PEM PKCS#8 private key or private JWK, for RS/PS/ES/EdDSA. */
   privateKey?: string | JWK;
-  /** Default: `JWT_ALGORITHM`, else HS256 for a secret. */
+  /** Default: `AI_SHIELD_JWT_ALGORITHM`, else HS256 for a secret. */
   algorithm?: JwtAlgorithm;
   kid?: string;
   issuer?: string;
   audience?: string | string[];
-  /** Token lifetime in hours. Default: `TOKEN_EXPIRY_HOURS`, else 1. */
+  /** Token lifetime in hours. Default: `AI_SHIELD_TOKEN_EXPIRY_HOURS`, else 1. */
   expiryHours?: number;
   /** Claim the roles go to (default `roles`, as the verifier expects). */
   rolesClaim?: string;
-  /** Read SECRET_KEY, JWT_ALGORITHM, TOKEN_EXPIRY_HOURS, JWT_ISSUER, JWT_AUDIENCE from here. */
+  /**
+   * Read `AI_SHIELD_JWT_SECRET`, `AI_SHIELD_JWT_ALGORITHM`, `AI_SHIELD_TOKEN_EXPIRY_HOURS`,
+   * `AI_SHIELD_JWT_ISSUER` and `AI_SHIELD_JWT_AUDIENCE` from here (the seeds' bare names with `seedEnv`).
+   */
   env?: Record<string, string | undefined>;
+  /** Also read the seeds' bare names (`SECRET_KEY`, ...). Default: `AI_SHIELD_SEED_ENV` in `env`. */
+  seedEnv?: boolean;
 }
 
 export interface IssueTokenInput {
@@ -517,13 +522,15 @@ const RESERVED = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'nonc
  * Creates a token issuer for apps that mint their own tokens (seed 002 `generate_token`). Options are
  * checked here, once; a bad subject or role throws a `TypeError` at `issue()`.
  * @example
- * const issuer = createTokenIssuer({ env: process.env }); // SECRET_KEY, TOKEN_EXPIRY_HOURS
+ * const issuer = createTokenIssuer({ env: process.env }); // AI_SHIELD_JWT_SECRET, AI_SHIELD_JWT_ISSUER, ...
  * const token = await issuer.issue({ subject: 'alice', roles: ['ai.playground.user'] });
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const fromEnv = options.env
-    ? (((optionsFromEnv(options.env).options.access as Record<string, unknown> | undefined)?.jwt ??
-        {}) as Partial<Record<string, unknown>>)
+    ? (((
+        optionsFromEnv(options.env, options.seedEnv === undefined ? {} : { seedEnv: options.seedEnv }).options
+          .access as Record<string, unknown> | undefined
+      )?.jwt ?? {}) as Partial<Record<string, unknown>>)
     : {};
   const secret = options.secret ?? (options.privateKey ? undefined : (fromEnv.secret as string | undefined));
   const algorithm = (options.algorithm ??
@@ -534,9 +541,9 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const audience = options.audience ?? (fromEnv.audience as string | undefined);
   const rolesClaim = options.rolesClaim ?? 'roles';
   const issues: string[] = [];
-  if (!algorithm) issues.push('algorithm: set algorithm (or JWT_ALGORITHM) for a private key');
+  if (!algorithm) issues.push('algorithm: set algorithm (or AI_SHIELD_JWT_ALGORITHM) for a private key');
   if ((secret === undefined) === (options.privateKey === undefined)) {
-    issues.push('set exactly one of secret (or SECRET_KEY) and privateKey');
+    issues.push('set exactly one of secret (or AI_SHIELD_JWT_SECRET) and privateKey');
   }
   if (secret !== undefined && algorithm) checkKey({ secret, alg: algorithm }, undefined, 'secret', issues);
   if (options.privateKey !== undefined && algorithm && isHmac(algorithm)) {

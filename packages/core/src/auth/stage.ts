@@ -95,6 +95,17 @@ export function createAccessStage(
   const roles = options.roles;
   const scopes = options.scopes;
   const requires = roles.length > 0 || scopes.length > 0;
+  if (jwtOptions && (jwtOptions.issuer === undefined || jwtOptions.audience === undefined)) {
+    const missing = [
+      jwtOptions.issuer === undefined ? 'issuer' : '',
+      jwtOptions.audience === undefined ? 'audience' : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    shared.warnOnce(
+      `access.jwt has no ${missing}: any unexpired token signed with this key is accepted, whoever it was issued to or for; set access.jwt.issuer and access.jwt.audience (AI_SHIELD_JWT_ISSUER, AI_SHIELD_JWT_AUDIENCE)`,
+    );
+  }
   if (authConfigured && options.dangerouslyAllowAnonymous) {
     shared.warnOnce(
       `access.dangerouslyAllowAnonymous is on: requests without credentials pass the access stage unauthenticated`,

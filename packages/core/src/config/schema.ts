@@ -174,6 +174,11 @@ export const optionsSchema = z.strictObject({
   preset: z.enum(['strict', 'balanced', 'monitor']).default('balanced'),
   /** `monitor` runs every stage and records, but never blocks. Default from the preset. */
   mode: z.enum(['enforce', 'monitor']).default('enforce'),
+  /**
+   * Also read the seeds' bare environment names (`SECRET_KEY`, `RATE_LIMIT`, `SMTP_SERVER`, ...), not
+   * only the shield's own `AI_SHIELD_*` ones. Default: `AI_SHIELD_SEED_ENV` (`1` / `0`), else off.
+   */
+  seedEnv: z.boolean().optional(),
   /** Name of the protected model, used in audit entries and log file names. */
   modelName: z.string().min(1).default('default'),
   /**
