@@ -168,6 +168,25 @@ describe('createShield().protect', () => {
     expect(locked).toMatchObject({ status: 429, code: 'ERR_RATE_LOCKED_OUT' });
   });
 
+  it('warns once when a private address forwards for others while no proxy is trusted', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error: () => {} };
+    const shield = createShield({ ...quiet, logger });
+    const forwarded = { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.4' };
+    await shield.protect(chat('hello', { headers: forwarded, socketIp: '203.0.113.5' })); // public peer: a client
+    await shield.protect(chat('hello', { socketIp: '10.1.2.3' })); // private, no header
+    expect(warnings).toEqual([]);
+    await shield.protect(chat('hello', { headers: forwarded, socketIp: '10.1.2.3' }));
+    await shield.protect(chat('hello', { headers: forwarded, socketIp: '::ffff:192.168.0.9' }));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^requests from 10\.1\.2\.3 carry X-Forwarded-For but trustProxy is false/),
+    ]);
+    await createShield({ ...quiet, logger, trustProxy: ['loopback'] }).protect(
+      chat('hello', { headers: forwarded, socketIp: '10.1.2.3' }),
+    );
+    expect(warnings).toHaveLength(1);
+  });
+
   it('monitor mode records what enforcement would do but never denies', async () => {
     const shield = createShield({ env: false, preset: 'monitor' });
     const decision = await shield.protect(chat('', { bodyText: '{' }));

@@ -4,6 +4,7 @@
  * `protect()` never throws on request data.
  * @module
  */
+import proxyaddr from 'proxy-addr';
 import { type AccessStage, createAccessShared, createAccessStage } from './auth/stage.js';
 import { createClientIpResolver } from './client-ip.js';
 import { deepMerge, resolveOptions } from './config/resolve.js';
@@ -119,6 +120,30 @@ const PATH_CONFLICT: Block = {
   reason: 'Request path is ambiguous: its readings select different route policies',
 };
 
+/**
+ * With `trustProxy: false`, requests from a private address that carry `X-Forwarded-For` come through a
+ * proxy the shield does not believe: every client behind it shares its address, so one client's
+ * failures delay (and its budget limits) all of them. Said once, at the first such request; the
+ * returned hook is `undefined` when there is nothing to watch.
+ */
+function untrustedProxyWarning(
+  options: ResolvedOptions,
+  logger: ShieldLogger,
+): ((req: ShieldRequest) => void) | undefined {
+  if (options.trustProxy !== false) return undefined;
+  let warned = false;
+  let isPrivate: ((address: string, hop: number) => boolean) | undefined;
+  return (req) => {
+    if (warned || req.headers['x-forwarded-for'] === undefined || !req.socketIp) return;
+    isPrivate ??= proxyaddr.compile(['loopback', 'linklocal', 'uniquelocal']);
+    if (!isPrivate(req.socketIp, 0)) return;
+    warned = true;
+    logger.warn(
+      `requests from ${req.socketIp} carry X-Forwarded-For but trustProxy is false: every client behind that proxy shares its address for rate limits and failed-attempt delays. Set trustProxy to the proxy's addresses (e.g. ['loopback', '10.0.0.0/8']) or hop count (AI_SHIELD_TRUST_PROXY).`,
+    );
+  };
+}
+
 /** True when `route` is laxer than `global` in a way a path variant must not inherit. */
 function loosens(route: ResolvedOptions, global: ResolvedOptions): boolean {
   if (route.skip && !global.skip) return true;
@@ -163,6 +188,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
   const logger = options.logger ?? consoleLogger;
   for (const notice of notices) logger.warn(notice);
   const resolveIp = createClientIpResolver(options.trustProxy);
+  const warnUntrustedProxy = untrustedProxyWarning(options, logger);
   // Audit log, incidents and alerts (audit/, incidents/, alerts/): nothing starts until first use.
   const monitor = createSecurityMonitor(options, logger);
 
@@ -283,6 +309,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
           ...given,
         }
       : given;
+    if (warnUntrustedProxy) warnUntrustedProxy(req);
     const findings: Finding[] = [];
     const found = protectOptions.policy ? undefined : routeTable.match(req.method, req.path);
     // A spelling the framework may route elsewhere (case, slashes, escapes, dot segments) gets the
@@ -325,9 +352,9 @@ export function createShield(input: ShieldOptions = {}): Shield {
     }
 
     if (!opts.skip && !blocked) {
-      // A client locked out after failed attempts is refused before its credentials are even checked.
-      const lockoutFirst =
-        opts.access.enabled &&
+      // Failed-attempt delays are checked once the credential is known: a valid credential passes a
+      // delayed address (behind a shared proxy it is everyone's) unless its identity is delayed.
+      const lockoutOn =
         opts.rate.enabled &&
         opts.rate.failedAttempts !== false &&
         !skip?.includes('rate') &&
@@ -335,9 +362,9 @@ export function createShield(input: ShieldOptions = {}): Shield {
       const stages: Array<
         [StageName, boolean, 'open' | 'closed', () => Block | undefined | Promise<Block | undefined>]
       > = [
-        ['rate', lockoutFirst, opts.rate.onError, () => active.rate.lockout(ctx)],
         ['access', opts.access.enabled, opts.access.onError, () => active.access.run(ctx)],
-        ['rate', opts.rate.enabled, opts.rate.onError, () => active.rate.run(ctx, lockoutFirst)],
+        ['rate', lockoutOn, opts.rate.onError, () => active.rate.lockout(ctx)],
+        ['rate', opts.rate.enabled, opts.rate.onError, () => active.rate.run(ctx, true)],
         [
           'validation',
           opts.validation.enabled,
@@ -358,6 +385,11 @@ export function createShield(input: ShieldOptions = {}): Shield {
         timings[stage] = (timings[stage] ?? 0) + now() - stageStart;
         if (block) {
           blocked = { block, stage };
+          // Refused credentials from a delayed address or identity get the delay, not another 401.
+          if (stage === 'access' && lockoutOn) {
+            const delayed = await runStage('rate', ctx, () => active.rate.lockout(ctx), opts.rate.onError);
+            if (delayed) blocked = { block: delayed, stage: 'rate' };
+          }
           break;
         }
       }

@@ -59,6 +59,11 @@ export type JwtFailure = {
   kind: string;
   /** Client-safe description (RFC 6750 `error_description`). */
   description: string;
+  /**
+   * The token's subject, when its signature verified but a claim check failed (expired, wrong issuer or
+   * audience, replayed): a genuine token, so failed attempts can be counted against that identity.
+   */
+  subject?: string;
 };
 
 export type JwtResult =
@@ -285,8 +290,22 @@ function fail(code: JwtFailure['code'], kind: string, description: string): JwtF
 
 const INVALID = 'The access token is invalid';
 
-/** Maps jose's stable error codes to ours; infrastructure faults (JWKS down) are rethrown. */
-function mapJoseError(error: unknown): JwtFailure {
+/**
+ * Maps jose's stable error codes to ours; infrastructure faults (JWKS down) are rethrown. Claim errors
+ * come after the signature check, so their payload is genuine: its subject is kept.
+ */
+function mapJoseError(error: unknown, subjectClaim: string): JwtFailure {
+  const mapped = mapJoseCode(error);
+  const payload = (error as { payload?: JWTPayload }).payload;
+  const code = (error as { code?: string }).code;
+  if (payload && (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')) {
+    const subject = claimAt(payload, subjectClaim);
+    if (typeof subject === 'string' && subject.length > 0 && subject.length <= 256) mapped.subject = subject;
+  }
+  return mapped;
+}
+
+function mapJoseCode(error: unknown): JwtFailure {
   const code = (error as { code?: string }).code;
   const claim = (error as { claim?: string }).claim;
   switch (code) {
@@ -392,7 +411,7 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
           });
           return { payload };
         } catch (error) {
-          return mapJoseError(error);
+          return mapJoseError(error, options.subjectClaim);
         }
       }
       return kid && byKid.length === 0 && pool.length === 0
@@ -407,7 +426,7 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
         const { payload } = await jwtVerify(token, key, { ...base, algorithms: [spec.alg] });
         return { payload };
       } catch (error) {
-        const mapped = mapJoseError(error);
+        const mapped = mapJoseError(error, options.subjectClaim);
         if (mapped.kind !== 'access.token_signature') return mapped;
         last = mapped;
       }
@@ -463,7 +482,10 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
           `${store.kind} nonce store`,
         );
         if (!first)
-          return fail('ERR_ACCESS_TOKEN_REPLAYED', 'token_replayed', 'The access token was already used');
+          return {
+            ...fail('ERR_ACCESS_TOKEN_REPLAYED', 'token_replayed', 'The access token was already used'),
+            subject,
+          };
       }
       return { ok: true, subject, roles, scopes, ...(kid ? { kid } : {}), payload };
     },

@@ -186,7 +186,10 @@ export function createAccessStage(
 
   async function withJwt(ctx: RequestContext, token: string): Promise<Block | undefined> {
     const result = await verifier!.verify(token);
-    if (!result.ok) return invalid(ctx, result);
+    if (!result.ok) {
+      if (result.subject) ctx.attempted = { kind: 'jwt', id: result.subject };
+      return invalid(ctx, result);
+    }
     const identity: Identity = { id: result.subject, kind: 'jwt', roles: result.roles };
     if (result.scopes.length > 0) identity.scopes = result.scopes;
     if (result.kid) identity.keyId = result.kid;
@@ -204,6 +207,8 @@ export function createAccessStage(
     }
     const match = ring!.match(key, apiKeys!.environment ? { environment: apiKeys!.environment } : {});
     if (!match.ok) {
+      // A known key refused (revoked, expired, wrong environment): count the failure against that key.
+      if (match.record) ctx.attempted = { kind: 'api-key', id: match.record.id };
       return invalid(ctx, {
         code: 'ERR_ACCESS_API_KEY_INVALID',
         kind: `access.api_key_${match.reason}`,
