@@ -150,10 +150,11 @@ export function canonicalPath(path: string, cutAtSemicolon = false): string {
     segments.push(segment);
   }
   const joined = `/${segments.join('/')}`;
-  // Upper then lower: every pair a case-insensitive RegExp (with or without the u flag) equates, e.g.
-  // "ς"/"σ", ends up the same here. ASCII takes the cheap path.
+  // Lower, upper, lower: every pair a case-insensitive RegExp (with or without the u flag) equates, e.g.
+  // "ς"/"σ" or "ẞ"/"ß"/"ss", ends up the same here, and a second pass changes nothing. ASCII takes the
+  // cheap path.
   for (let i = 0; i < joined.length; i++) {
-    if (joined.charCodeAt(i) > 0x7f) return joined.toUpperCase().toLowerCase();
+    if (joined.charCodeAt(i) > 0x7f) return joined.toLowerCase().toUpperCase().toLowerCase();
   }
   return joined.toLowerCase();
 }
