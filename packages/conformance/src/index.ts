@@ -12,6 +12,7 @@
 import { request as httpRequest } from 'node:http';
 import type { ShieldOptions } from '@ai-shield/core';
 import { chatSchema, createTokenIssuer, tensorSchema } from '@ai-shield/core';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
 export { chatReply, chatStreamEvents, predictReply, wantsStream } from './app.js';
@@ -63,8 +64,11 @@ function rawRequest(
   body?: string | Buffer,
 ): Promise<Response> {
   const { hostname, port } = new URL(base);
+  // Framed explicitly: Node's client sends GET/DELETE bodies unframed, which the server reads as the next request.
+  const framed =
+    body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers };
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path, headers }, (res) => {
+    const req = httpRequest({ host: hostname, port, method, path, headers: framed }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -290,13 +294,7 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
     it('refuses oversized shapes, empty content and non-UTF-8 bodies with the right status', async () => {
       const url = await start();
       const post = (path: string, body: string | Buffer, type = 'application/json') =>
-        rawRequest(
-          url,
-          'POST',
-          path,
-          { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) },
-          body,
-        );
+        rawRequest(url, 'POST', path, { 'content-type': type }, body);
       const cases: Array<[string, Promise<Response>, number, string]> = [
         [
           '100,000 numbers',
@@ -408,6 +406,56 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
       const ok = await fetch(`${url}/v1/chat`, withToken(token));
       expect(ok.status).toBe(200);
       await ok.arrayBuffer();
+    });
+
+    it('survives fuzzed requests: raw paths, headers and bodies (fast-check)', async () => {
+      const url = await start({ access: { jwt: { secret: 'conformance-secret-0123456789abcdefghij' } } });
+      // What an HTTP client can put on the wire: printable ASCII paths, token-ish header values.
+      const ascii = (chars: string, maxLength: number) =>
+        fc.array(fc.constantFrom(...chars.split('')), { maxLength }).map((parts) => parts.join(''));
+      const path = fc.oneof(
+        fc.constantFrom('/v1/chat', '/V1/CHAT/', '/v1/%63hat', '/v1/./chat', '/v1/chat;a=b', '/healthz'),
+        ascii('/v1chatpredict.;%2e3F\\-_~!$&()*+,=:@AZ', 30).map((p) => `/${p}`),
+      );
+      const body = fc.oneof(
+        fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+        fc
+          .string({ unit: 'grapheme', maxLength: 60 })
+          .map((text) => JSON.stringify({ messages: [{ role: 'user', content: text }] })),
+        fc.string({ unit: 'binary', maxLength: 60 }),
+      );
+      const headerValue = ascii('abcXYZ019 ;=/,.-_"+*', 40);
+      const request = fc.record({
+        method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'HEAD'),
+        path,
+        type: fc.oneof(
+          fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain'),
+          headerValue,
+        ),
+        authorization: fc.option(
+          headerValue.map((v) => `Bearer ${v}`),
+          { nil: undefined },
+        ),
+        body: fc.option(body, { nil: undefined }),
+      });
+      await fc.assert(
+        fc.asyncProperty(request, async ({ method, path, type, authorization, body }) => {
+          const headers: Record<string, string> = { 'content-type': type };
+          if (authorization) headers.authorization = authorization;
+          const sendBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
+          const res = await rawRequest(url, method, path, headers, sendBody ? body : undefined);
+          const text = await res.text();
+          expect(res.status).toBeLessThan(500);
+          expect(text).not.toMatch(/\bat \S+:\d+|node_modules/);
+          if (method !== 'HEAD' && res.headers.get('content-type')?.startsWith('application/problem+json')) {
+            expect(JSON.parse(text).code).toMatch(/^ERR_/);
+          }
+        }),
+        { numRuns: 40 },
+      );
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      await health.arrayBuffer();
     });
 
     it('blocks prompt injection with 403', async () => {
