@@ -316,9 +316,11 @@ export function createShield(input: ShieldOptions = {}): Shield {
     // route's policy only if that policy is at least as strict as the global one: fail closed.
     const matched = found && !found.exact && found.value.loosens ? undefined : found;
     if (found && !found.exact) {
+      // Informational: trailing slashes and capitals are common in honest clients, so no risk is added.
       findings.push({
         kind: 'request.path_variant',
         severity: 'low',
+        score: 0,
         source: 'validation',
         message: `Path matches route "${found.key}" only once normalised${matched ? '' : "; the route's exemptions apply to its exact spelling only"}`,
       });

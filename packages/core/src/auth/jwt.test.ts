@@ -479,6 +479,14 @@ describe('JWKS (real HTTP server on 127.0.0.1)', () => {
 });
 
 describe('token issuing (seed 002 generate_token)', () => {
+  it('names an unreadable environment value instead of ignoring it', () => {
+    expect(() =>
+      createTokenIssuer({ env: { AI_SHIELD_JWT_SECRET: SECRET, AI_SHIELD_TOKEN_EXPIRY_HOURS: 'soon' } }),
+    ).toThrow(
+      'AI_SHIELD_TOKEN_EXPIRY_HOURS="soon" (environment): expected hours (1), or a duration: 30m, 2h',
+    );
+  });
+
   it('issues tokens the shield accepts, with jti, nonce and AI_SHIELD_TOKEN_EXPIRY_HOURS expiry', async () => {
     const issuer = createTokenIssuer({
       env: { AI_SHIELD_JWT_SECRET: SECRET, AI_SHIELD_TOKEN_EXPIRY_HOURS: '2' },

@@ -548,12 +548,12 @@ const RESERVED = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'nonc
  * const token = await issuer.issue({ subject: 'alice', roles: ['ai.playground.user'] });
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
-  const fromEnv = options.env
-    ? (((
-        optionsFromEnv(options.env, options.seedEnv === undefined ? {} : { seedEnv: options.seedEnv }).options
-          .access as Record<string, unknown> | undefined
-      )?.jwt ?? {}) as Partial<Record<string, unknown>>)
-    : {};
+  const env = options.env
+    ? optionsFromEnv(options.env, options.seedEnv === undefined ? {} : { seedEnv: options.seedEnv })
+    : undefined;
+  const fromEnv = ((env?.options.access as Record<string, unknown> | undefined)?.jwt ?? {}) as Partial<
+    Record<string, unknown>
+  >;
   const secret = options.secret ?? (options.privateKey ? undefined : (fromEnv.secret as string | undefined));
   const algorithm = (options.algorithm ??
     (fromEnv.algorithm as JwtAlgorithm | undefined) ??
@@ -562,7 +562,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const issuer = options.issuer ?? (fromEnv.issuer as string | undefined);
   const audience = options.audience ?? (fromEnv.audience as string | undefined);
   const rolesClaim = options.rolesClaim ?? 'roles';
-  const issues: string[] = [];
+  const issues: string[] = (env?.issues ?? []).filter((issue) => /JWT|TOKEN_EXPIRY|SEED_ENV/.test(issue));
   if (!algorithm) issues.push('algorithm: set algorithm (or AI_SHIELD_JWT_ALGORITHM) for a private key');
   if ((secret === undefined) === (options.privateKey === undefined)) {
     issues.push('set exactly one of secret (or AI_SHIELD_JWT_SECRET) and privateKey');
