@@ -100,10 +100,38 @@ type Tensor = number[] | number[][];
 const MAX_TENSOR_ISSUES = 20;
 
 /**
- * Checks one numeric tensor: rectangular, finite numbers, within the rank, shape and element count.
+ * What is wrong with a tensor's outline (type, emptiness, rank, shape, element count), or undefined.
  * The size is known from the first row of each dimension before anything else is walked, so an
  * oversized input costs one pass over its first elements, not over all of them.
  */
+function outlineProblem(
+  value: unknown,
+  dims: number[],
+  options: Required<Omit<TensorSchemaOptions, 'shape'>> & TensorSchemaOptions,
+): string | undefined {
+  if (!Array.isArray(value)) return 'must be an array of numbers';
+  for (let node: unknown = value; Array.isArray(node); node = node[0]) {
+    dims.push(node.length);
+    if (node.length === 0) return 'must not be empty';
+    if (dims.length > 8) return 'has too many dimensions';
+  }
+  const { shape } = options;
+  const shown = shape ? `[${shape.map((d) => d ?? 'any').join(', ')}]` : '';
+  if (shape ? dims.length !== shape.length : dims.length > options.maxRank) {
+    return shape
+      ? `must have shape ${shown} (has ${dims.length} dimension${dims.length === 1 ? '' : 's'})`
+      : `must have at most ${options.maxRank} dimensions`;
+  }
+  const elements = dims.reduce((product, d) => product * d, 1);
+  if (elements > options.maxElements)
+    return `must have at most ${options.maxElements} numbers (has ${elements})`;
+  const wrong = shape
+    ? dims.findIndex((d, i) => shape[i] !== null && shape[i] !== undefined && d !== shape[i])
+    : -1;
+  return wrong === -1 ? undefined : `must have shape ${shown} (dimension ${wrong} has ${dims[wrong]})`;
+}
+
+/** Checks one numeric tensor: its outline, then that it is rectangular with finite numbers. */
 function checkTensor(
   value: unknown,
   ctx: z.RefinementCtx,
@@ -111,34 +139,11 @@ function checkTensor(
 ): void {
   const issue = (message: string, path: Array<string | number> = []) =>
     ctx.addIssue({ code: 'custom', message, path });
-  if (!Array.isArray(value)) return issue('must be an array of numbers');
   const dims: number[] = [];
-  for (let node: unknown = value; Array.isArray(node); node = node[0]) {
-    dims.push(node.length);
-    if (node.length === 0) return issue('must not be empty');
-    if (dims.length > 8) return issue('has too many dimensions');
-  }
-  const { shape } = options;
-  const rank = shape?.length ?? options.maxRank;
-  if (shape ? dims.length !== rank : dims.length > rank) {
-    return issue(
-      shape
-        ? `must have shape [${shape.map((d) => d ?? 'any').join(', ')}] (has ${dims.length} dimension${dims.length === 1 ? '' : 's'})`
-        : `must have at most ${rank} dimensions`,
-    );
-  }
-  const elements = dims.reduce((product, d) => product * d, 1);
-  if (elements > options.maxElements) {
-    return issue(`must have at most ${options.maxElements} numbers (has ${elements})`);
-  }
-  if (shape) {
-    for (let d = 0; d < dims.length; d++) {
-      if (shape[d] !== null && shape[d] !== undefined && dims[d] !== shape[d]) {
-        return issue(
-          `must have shape [${shape.map((s) => s ?? 'any').join(', ')}] (dimension ${d} has ${dims[d]})`,
-        );
-      }
-    }
+  const outline = outlineProblem(value, dims, options);
+  if (outline) {
+    issue(outline);
+    return;
   }
   let count = 0;
   const walk = (node: unknown, depth: number, path: Array<string | number>): void => {
