@@ -18,6 +18,8 @@
  * reported as a conflict, which the pipeline refuses.
  * @module
  */
+import type { ResolvedOptions } from './config/schema.js';
+import type { Block } from './stage.js';
 
 interface Entry<T> {
   key: string;
@@ -192,6 +194,23 @@ export function routeKeyIssues(keys: Iterable<string>): string[] {
     } else seen.set(id, key);
   }
   return issues;
+}
+
+/** The refusal of a path whose readings select different routes (a `conflict`). */
+export const PATH_CONFLICT: Block = {
+  status: 400,
+  code: 'ERR_VALIDATION_PATH',
+  reason: 'Request path is ambiguous: its readings select different route policies',
+};
+
+/** True when `route` is laxer than `global` in a way a path variant must not inherit. */
+export function loosens(route: ResolvedOptions, global: ResolvedOptions): boolean {
+  if (route.skip && !global.skip) return true;
+  if (route.mode === 'monitor' && global.mode === 'enforce') return true;
+  for (const stage of ['access', 'rate', 'validation', 'detection', 'output'] as const) {
+    if (global[stage].enabled && !route[stage].enabled) return true;
+  }
+  return route.access.dangerouslyAllowAnonymous && !global.access.dangerouslyAllowAnonymous;
 }
 
 /** Builds the lookup table once, at factory time. */

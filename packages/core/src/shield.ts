@@ -4,7 +4,6 @@
  * `protect()` never throws on request data.
  * @module
  */
-import proxyaddr from 'proxy-addr';
 import { type AccessStage, createAccessShared, createAccessStage } from './auth/stage.js';
 import { createClientIpResolver } from './client-ip.js';
 import { deepMerge, resolveOptions } from './config/resolve.js';
@@ -22,9 +21,10 @@ import { createMemoryStore } from './rate/memory.js';
 import { createRateStage, type RateStage } from './rate/stage.js';
 import type { RateStore } from './rate/store.js';
 import { scoreFromSeverity, severityFromScore } from './risk.js';
-import { createRouteTable } from './routes.js';
+import { createRouteTable, loosens, PATH_CONFLICT } from './routes.js';
 import type { Block, RequestContext } from './stage.js';
 import type { Decision, Finding, ResponseCheck, ShieldRequest, ShieldResponse, StageName } from './types.js';
+import { untrustedProxyWarning } from './untrusted-proxy.js';
 import { runValidation } from './validation/stage.js';
 
 /** A compiled set of options: the global one, one per `routes` entry, one per adapter `route()` call. */
@@ -113,46 +113,6 @@ const consoleLogger: ShieldLogger = {
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const PATH_CONFLICT: Block = {
-  status: 400,
-  code: 'ERR_VALIDATION_PATH',
-  reason: 'Request path is ambiguous: its readings select different route policies',
-};
-
-/**
- * With `trustProxy: false`, requests from a private address that carry `X-Forwarded-For` come through a
- * proxy the shield does not believe: every client behind it shares its address, so one client's
- * failures delay (and its budget limits) all of them. Said once, at the first such request; the
- * returned hook is `undefined` when there is nothing to watch.
- */
-function untrustedProxyWarning(
-  options: ResolvedOptions,
-  logger: ShieldLogger,
-): ((req: ShieldRequest) => void) | undefined {
-  if (options.trustProxy !== false) return undefined;
-  let warned = false;
-  let isPrivate: ((address: string, hop: number) => boolean) | undefined;
-  return (req) => {
-    if (warned || req.headers['x-forwarded-for'] === undefined || !req.socketIp) return;
-    isPrivate ??= proxyaddr.compile(['loopback', 'linklocal', 'uniquelocal']);
-    if (!isPrivate(req.socketIp, 0)) return;
-    warned = true;
-    logger.warn(
-      `requests from ${req.socketIp} carry X-Forwarded-For but trustProxy is false: every client behind that proxy shares its address for rate limits and failed-attempt delays. Set trustProxy to the proxy's addresses (e.g. ['loopback', '10.0.0.0/8']) or hop count (AI_SHIELD_TRUST_PROXY).`,
-    );
-  };
-}
-
-/** True when `route` is laxer than `global` in a way a path variant must not inherit. */
-function loosens(route: ResolvedOptions, global: ResolvedOptions): boolean {
-  if (route.skip && !global.skip) return true;
-  if (route.mode === 'monitor' && global.mode === 'enforce') return true;
-  for (const stage of ['access', 'rate', 'validation', 'detection', 'output'] as const) {
-    if (global[stage].enabled && !route[stage].enabled) return true;
-  }
-  return route.access.dangerouslyAllowAnonymous && !global.access.dangerouslyAllowAnonymous;
-}
 
 const now: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function'

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isFormatChar, normalizeText, originalSpan } from './normalize.js';
+import { isFormatChar } from './format-chars.js';
+import { normalizeText, originalSpan } from './normalize.js';
 import { scanPrompt } from './scan-prompt.js';
 
 const FORMAT = /\p{Cf}/u;
