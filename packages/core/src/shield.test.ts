@@ -323,6 +323,16 @@ describe('createShield().protect', () => {
     ).toThrow(/names the same route/);
   });
 
+  it('reports format characters in user text, a bidi override as medium', async () => {
+    const shield = createShield(quiet);
+    const kinds = async (content: string) =>
+      (await shield.protect(chat(content))).findings
+        .filter((f) => f.source === 'validation')
+        .map((f) => `${f.kind} ${f.severity}`);
+    expect(await kinds('What is 2\u2062x?')).toEqual(['unicode.invisible_characters low']);
+    expect(await kinds('Read this: \u202E.ti od')).toEqual(['unicode.bidi_override medium']);
+  });
+
   it('never throws on hostile request shapes', async () => {
     const shield = createShield(quiet);
     const weird: Array<Partial<ShieldRequest>> = [

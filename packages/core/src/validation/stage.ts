@@ -229,28 +229,22 @@ function sanitizeTexts(ctx: RequestContext, strip: boolean): void {
   for (const field of ctx.view!.texts) {
     if (!hasInvisibleCharacters(field.value)) continue;
     const cleaned = sanitizeText(field.value);
-    const done = strip ? ' removed' : '';
+    const [kind, note, severity]: [string, string, Finding['severity']] = cleaned.tags
+      ? ['unicode.tag_characters', ' including Unicode tag characters (hidden text)', 'high']
+      : cleaned.override
+        ? [
+            'unicode.bidi_override',
+            ' including a bidi override (text shown differs from text sent)',
+            'medium',
+          ]
+        : ['unicode.invisible_characters', '', 'low'];
     ctx.findings.push(
-      cleaned.tags
-        ? finding(
-            'unicode.tag_characters',
-            `${cleaned.removed} invisible character(s) including Unicode tag characters (hidden text)${done}`,
-            'high',
-            field.path,
-          )
-        : cleaned.override
-          ? finding(
-              'unicode.bidi_override',
-              `${cleaned.removed} invisible character(s) including a bidi override (text shown differs from text sent)${done}`,
-              'medium',
-              field.path,
-            )
-          : finding(
-              'unicode.invisible_characters',
-              `${cleaned.removed} invisible character(s)${done}`,
-              'low',
-              field.path,
-            ),
+      finding(
+        kind,
+        `${cleaned.removed} invisible character(s)${note}${strip ? ' removed' : ''}`,
+        severity,
+        field.path,
+      ),
     );
     if (strip && field.parent !== undefined) {
       (field.parent as Record<string | number, unknown>)[field.slot] = cleaned.text;
