@@ -12,8 +12,23 @@ const FORMAT = /^\p{Cf}$/u;
 let formatBmp: Uint8Array | undefined;
 let formatAstral: Map<number, boolean> | undefined;
 
-/** True for a format character (Unicode general category Cf). */
+/**
+ * True for a format character (Unicode general category Cf). Code points outside the few blocks that hold
+ * them (Latin, Cyrillic, Greek, CJK, ... letters: nearly all text) are answered without the table; the
+ * tests check the whole code space against `\p{Cf}`, so a format character added by a later Unicode
+ * version outside these blocks fails them.
+ */
 export function isFormatChar(cp: number): boolean {
+  if (
+    !(
+      cp === 0xad ||
+      (cp >= 0x600 && cp <= 0x8ff) ||
+      cp === 0x180e ||
+      (cp >= 0x200b && cp <= 0x206f) ||
+      cp >= 0xfeff
+    )
+  )
+    return false;
   if (cp < 0x10000) {
     formatBmp ??= new Uint8Array(0x10000);
     let known = formatBmp[cp]!;

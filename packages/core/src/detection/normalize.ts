@@ -291,6 +291,19 @@ function latinFollows(input: string, from: number, run: LookAhead): boolean {
       }
       break;
     }
+    // Greek and Cyrillic (the usual neighbours of a look-alike) hold nothing the fold drops: only
+    // whether the letter is itself a look-alike matters.
+    if (c >= 0x370 && c < 0x530) {
+      const folded = foldCodePoint(c);
+      if (folded.length === 1 && (confusables ?? confusableMap()).has(folded.charCodeAt(0))) {
+        j++;
+        continue;
+      }
+      latin = folded.length > 0 && isLatinLetter(folded.charCodeAt(0));
+      if (folded.length > 0) break;
+      j++;
+      continue;
+    }
     let cp = c;
     let width = 1;
     if (c >= 0xd800 && c <= 0xdbff && j + 1 < input.length) {
