@@ -52,6 +52,15 @@ const chat = (content: string, extra: Record<string, unknown> = {}) => ({
   body: JSON.stringify({ messages: [{ role: 'user', content }], ...extra }),
 });
 
+/** The JWT cases' chat request, with a Bearer token. */
+const withToken = (token: string) => {
+  const init = chat('Name a prime number.');
+  return { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } };
+};
+
+/** The secret of the JWT cases' HS256 key. */
+const SECRET = 'conformance-secret-0123456789abcdefghij';
+
 /**
  * A request with its path sent byte for byte: fetch() would resolve dot segments and re-encode the path
  * before it leaves the client, and these cases are about what the server receives.
@@ -203,18 +212,13 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
     });
 
     it('authenticates with JWT: 401 with WWW-Authenticate, 403 for a missing role, 200 with the role', async () => {
-      const secret = 'conformance-secret-0123456789abcdefghij';
       const url = await start({
-        access: { jwt: { secret } },
+        access: { jwt: { secret: SECRET } },
         routes: {
           'POST /v1/chat': { validation: { schema: chatSchema }, access: { roles: ['ai.playground.user'] } },
         },
       });
-      const issuer = createTokenIssuer({ secret });
-      const withToken = (token: string) => {
-        const init = chat('Name a prime number.');
-        return { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } };
-      };
+      const issuer = createTokenIssuer({ secret: SECRET });
       const missing = await fetch(`${url}/v1/chat`, chat('Name a prime number.'));
       expect(missing.status).toBe(401);
       expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="ai-shield"');
@@ -243,15 +247,17 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
     });
 
     it('applies a route policy to every spelling of its path the framework routes to it (or refuses it)', async () => {
-      const secret = 'conformance-secret-0123456789abcdefghij';
       const url = await start({
-        access: { jwt: { secret } },
+        access: { jwt: { secret: SECRET } },
         rate: { failedAttempts: false },
         routes: {
           'POST /v1/chat': { validation: { schema: chatSchema }, access: { roles: ['ai.playground.user'] } },
         },
       });
-      const viewer = await createTokenIssuer({ secret }).issue({ subject: 'viewer-1', roles: ['viewer'] });
+      const viewer = await createTokenIssuer({ secret: SECRET }).issue({
+        subject: 'viewer-1',
+        roles: ['viewer'],
+      });
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${viewer}` };
       const body = chat('Name a prime number.').body;
       const variants = [
@@ -345,18 +351,20 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
     });
 
     it('refuses tokens for another issuer or audience, and replayed tokens', async () => {
-      const secret = 'conformance-secret-0123456789abcdefghij';
-      const jwt = { secret, issuer: 'https://id.example.test', audience: 'ai-playground', replay: true };
-      const url = await start({ access: { jwt }, rate: { failedAttempts: false } });
-      const withToken = (token: string) => {
-        const init = chat('Name a prime number.');
-        return { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } };
+      const jwt = {
+        secret: SECRET,
+        issuer: 'https://id.example.test',
+        audience: 'ai-playground',
+        replay: true,
       };
+      const url = await start({ access: { jwt }, rate: { failedAttempts: false } });
       const mint = (overrides: Record<string, string> = {}) =>
-        createTokenIssuer({ secret, issuer: jwt.issuer, audience: jwt.audience, ...overrides }).issue({
-          subject: 'user-1',
-          roles: ['ai.playground.user'],
-        });
+        createTokenIssuer({ secret: SECRET, issuer: jwt.issuer, audience: jwt.audience, ...overrides }).issue(
+          {
+            subject: 'user-1',
+            roles: ['ai.playground.user'],
+          },
+        );
       const token = await mint();
       const first = await fetch(`${url}/v1/chat`, withToken(token));
       expect(first.status).toBe(200);
@@ -384,15 +392,10 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
     });
 
     it('delays an address after failed attempts without locking out valid credentials', async () => {
-      const secret = 'conformance-secret-0123456789abcdefghij';
       const url = await start({
-        access: { jwt: { secret } },
+        access: { jwt: { secret: SECRET } },
         rate: { failedAttempts: { max: 3, delaySec: 60 } },
       });
-      const withToken = (token: string) => {
-        const init = chat('Name a prime number.');
-        return { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } };
-      };
       for (let i = 0; i < 3; i++) {
         const res = await fetch(`${url}/v1/chat`, withToken(`bad.token.${i}`));
         expect(res.status).toBe(401);
@@ -402,14 +405,14 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
       expect(delayed.status).toBe(429);
       expect(delayed.headers.get('retry-after')).toBe('60');
       expect((await problemOf(delayed)).code).toBe('ERR_RATE_LOCKED_OUT');
-      const token = await createTokenIssuer({ secret }).issue({ subject: 'user-1', roles: ['user'] });
+      const token = await createTokenIssuer({ secret: SECRET }).issue({ subject: 'user-1', roles: ['user'] });
       const ok = await fetch(`${url}/v1/chat`, withToken(token));
       expect(ok.status).toBe(200);
       await ok.arrayBuffer();
     });
 
     it('survives fuzzed requests: raw paths, headers and bodies (fast-check)', async () => {
-      const url = await start({ access: { jwt: { secret: 'conformance-secret-0123456789abcdefghij' } } });
+      const url = await start({ access: { jwt: { secret: SECRET } } });
       // What an HTTP client can put on the wire: printable ASCII paths, token-ish header values.
       const ascii = (chars: string, maxLength: number) =>
         fc.array(fc.constantFrom(...chars.split('')), { maxLength }).map((parts) => parts.join(''));
