@@ -21,8 +21,8 @@ function exposeDecision(req, res, next) {
 
 export function createApp(options = {}) {
   const app = express();
-  // Audit log where AUDIT_LOG_PATH (a file) or SECURITY_LOG_PATH (a folder) points, email alerts when
-  // ALERT_SMTP_SERVER is set; without them the audit log and incidents stay in memory.
+  // Audit log where AI_SHIELD_AUDIT_LOG_PATH (a file) or AI_SHIELD_SECURITY_LOG_PATH (a folder) points,
+  // email alerts when AI_SHIELD_SMTP_SERVER is set; without them the audit log and incidents stay in memory.
   const shield = aiShield(withNodeSinks({ ...shieldOptions, ...options }));
   app.use(shield);
   // server.mjs closes it on shutdown, so queued audit entries are written and checkpointed.

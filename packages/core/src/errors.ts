@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   ERR_VALIDATION_LIMITS: { status: 400, title: 'Request exceeds structural limits' },
   ERR_VALIDATION_SCHEMA: { status: 422, title: 'Request does not match the expected schema' },
   ERR_VALIDATION_NUMERIC: { status: 422, title: 'Numeric input out of the accepted range' },
+  ERR_VALIDATION_PATH: { status: 400, title: 'Ambiguous request path' },
   ERR_ACCESS_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   ERR_ACCESS_TOKEN_INVALID: { status: 401, title: 'Invalid access token' },
   ERR_ACCESS_TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },

@@ -56,7 +56,7 @@ export {
   type JwtKeyOptions,
   type JwtOptions,
 } from './auth/options.js';
-export { ENV_SETTINGS, optionsFromEnv } from './config/env.js';
+export { ENV_SETTINGS, envFlag, optionsFromEnv, SEED_ENV } from './config/env.js';
 export { PRESETS, type PresetName } from './config/presets.js';
 export { resolveOptions } from './config/resolve.js';
 export type {
@@ -100,4 +100,11 @@ export type * from './types.js';
 export { isAllowedMediaType, mediaType } from './validation/content-type.js';
 export { type BodyText, readBodyText } from './validation/read-body.js';
 export { hasInvisibleCharacters, sanitizeText } from './validation/sanitize.js';
-export { chatSchema, tensorSchema } from './validation/schemas.js';
+export {
+  type ChatSchemaOptions,
+  chatSchema,
+  createChatSchema,
+  createTensorSchema,
+  type TensorSchemaOptions,
+  tensorSchema,
+} from './validation/schemas.js';

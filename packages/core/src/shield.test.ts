@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createTokenIssuer } from './auth/jwt.js';
 import { createShield, isDenied, toProblem } from './shield.js';
 import type { ShieldRequest } from './types.js';
 import { chatSchema, tensorSchema } from './validation/schemas.js';
@@ -41,6 +42,13 @@ describe('createShield().protect', () => {
     ['malformed JSON', { bodyText: '{"messages": [' }, 400, 'ERR_VALIDATION_MALFORMED'],
     ['empty body', { bodyText: '' }, 400, 'ERR_VALIDATION_EMPTY'],
     ['empty object', { bodyText: '{}' }, 400, 'ERR_VALIDATION_EMPTY'],
+    ['whitespace-only body', { bodyText: '"  \\n "' }, 400, 'ERR_VALIDATION_EMPTY'],
+    [
+      'UTF-16 charset',
+      { headers: { 'content-type': 'application/json; charset=utf-16' } },
+      415,
+      'ERR_VALIDATION_CONTENT_TYPE',
+    ],
     ['100k-deep JSON', { bodyText: '['.repeat(100_000) + ']'.repeat(100_000) }, 400, 'ERR_VALIDATION_LIMITS'],
   ])('refuses %s with a typed error', async (_name, patch, status, code) => {
     const decision = await createShield(quiet).protect(chat('hello there', patch as Partial<ShieldRequest>));
@@ -170,6 +178,25 @@ describe('createShield().protect', () => {
     expect(locked).toMatchObject({ status: 429, code: 'ERR_RATE_LOCKED_OUT' });
   });
 
+  it('warns once when a private address forwards for others while no proxy is trusted', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error: () => {} };
+    const shield = createShield({ ...quiet, logger });
+    const forwarded = { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.4' };
+    await shield.protect(chat('hello', { headers: forwarded, socketIp: '203.0.113.5' })); // public peer: a client
+    await shield.protect(chat('hello', { socketIp: '10.1.2.3' })); // private, no header
+    expect(warnings).toEqual([]);
+    await shield.protect(chat('hello', { headers: forwarded, socketIp: '10.1.2.3' }));
+    await shield.protect(chat('hello', { headers: forwarded, socketIp: '::ffff:192.168.0.9' }));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^requests from 10\.1\.2\.3 carry X-Forwarded-For but trustProxy is false/),
+    ]);
+    await createShield({ ...quiet, logger, trustProxy: ['loopback'] }).protect(
+      chat('hello', { headers: forwarded, socketIp: '10.1.2.3' }),
+    );
+    expect(warnings).toHaveLength(1);
+  });
+
   it('monitor mode records what enforcement would do but never denies a usable request', async () => {
     const shield = createShield({ env: false, preset: 'monitor' });
     const decision = await shield.protect(
@@ -272,6 +299,69 @@ describe('createShield().protect', () => {
       'please summarize this',
     );
     expect(hidden.findings).toContainEqual(expect.objectContaining({ kind: 'unicode.invisible_characters' }));
+  });
+
+  it('chooses the route policy for every spelling a framework routes to the same handler', async () => {
+    const secret = 'route-variants-secret-0123456789abcdef';
+    const shield = createShield({
+      env: false,
+      rate: { minIntervalMs: 0, failedAttempts: false },
+      access: { jwt: { secret } },
+      routes: {
+        'POST /v1/chat': { access: { roles: ['ai.playground.user'] } },
+        'POST /v1/admin': { access: { roles: ['admin'] } },
+        'GET /healthz': { skip: true },
+      },
+    });
+    const token = await createTokenIssuer({ secret }).issue({ subject: 'viewer', roles: ['viewer'] });
+    const withToken = (path: string) =>
+      chat('hello', {
+        path,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
+    for (const path of [
+      '/V1/CHAT',
+      '/v1/Chat',
+      '/v1/chat/',
+      '/v1//chat',
+      '/v1/%63hat',
+      '/v1/./chat',
+      '/v1/chat;x=1',
+    ]) {
+      const decision = await shield.protect(withToken(path));
+      expect([path, decision.status, decision.code, decision.route]).toEqual([
+        path,
+        403,
+        'ERR_ACCESS_FORBIDDEN',
+        'POST /v1/chat',
+      ]);
+      expect(decision.findings).toContainEqual(expect.objectContaining({ kind: 'request.path_variant' }));
+    }
+    // A skipped route's exemption needs its exact spelling: a variant gets the global policy (401 here).
+    const get = (path: string) => ({ method: 'GET', path, headers: {}, socketIp: '127.0.0.1' });
+    expect(await shield.protect(get('/healthz'))).toMatchObject({ status: 200, route: 'GET /healthz' });
+    expect(await shield.protect(get('/HEALTHZ'))).toMatchObject({ status: 401 });
+    expect(await shield.protect({ ...get('/healthz'), method: 'HEAD' })).toMatchObject({ status: 200 });
+    // Two readings selecting different routes: refused before any stage runs.
+    const ambiguous = await shield.protect(withToken('/v1/chat;/../admin'));
+    expect(ambiguous).toMatchObject({ status: 400, code: 'ERR_VALIDATION_PATH' });
+    expect(toProblem(ambiguous).title).toBe('Ambiguous request path');
+  });
+
+  it('refuses route keys that name the same route', () => {
+    expect(() =>
+      createShield({ ...quiet, routes: { 'POST /v1/chat': {}, 'POST /V1/Chat/': { skip: true } } }),
+    ).toThrow(/names the same route/);
+  });
+
+  it('reports format characters in user text, a bidi override as medium', async () => {
+    const shield = createShield(quiet);
+    const kinds = async (content: string) =>
+      (await shield.protect(chat(content))).findings
+        .filter((f) => f.source === 'validation')
+        .map((f) => `${f.kind} ${f.severity}`);
+    expect(await kinds('What is 2\u2062x?')).toEqual(['unicode.invisible_characters low']);
+    expect(await kinds('Read this: \u202E.ti od')).toEqual(['unicode.bidi_override medium']);
   });
 
   it('never throws on hostile request shapes', async () => {

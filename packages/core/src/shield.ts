@@ -21,9 +21,10 @@ import { createMemoryStore } from './rate/memory.js';
 import { createRateStage, type RateStage } from './rate/stage.js';
 import type { RateStore } from './rate/store.js';
 import { scoreFromSeverity, severityFromScore } from './risk.js';
-import { createRouteTable } from './routes.js';
+import { createRouteTable, loosens, PATH_CONFLICT } from './routes.js';
 import type { Block, RequestContext } from './stage.js';
-import type { Decision, ResponseCheck, ShieldRequest, ShieldResponse, StageName } from './types.js';
+import type { Decision, Finding, ResponseCheck, ShieldRequest, ShieldResponse, StageName } from './types.js';
+import { untrustedProxyWarning } from './untrusted-proxy.js';
 import { runValidation } from './validation/stage.js';
 
 /** A compiled set of options: the global one, one per `routes` entry, one per adapter `route()` call. */
@@ -32,6 +33,11 @@ export interface Policy {
   readonly options: ResolvedOptions;
   /** True when this policy has rate budgets of its own (its overrides set `rate`). */
   readonly ownRate: boolean;
+  /**
+   * True when this policy loosens the global one (`skip`, a stage or mode turned off, anonymous access):
+   * a request whose path only matches it after normalisation gets the global policy instead.
+   */
+  readonly loosens: boolean;
   /** @internal */
   readonly access: AccessStage;
   /** @internal */
@@ -138,9 +144,11 @@ function combine(ctx: RequestContext): number {
  * if (isDenied(decision)) return toProblem(decision);
  */
 export function createShield(input: ShieldOptions = {}): Shield {
-  const { options, routes } = resolveOptions(input);
+  const { options, routes, notices } = resolveOptions(input);
   const logger = options.logger ?? consoleLogger;
+  for (const notice of notices) logger.warn(notice);
   const resolveIp = createClientIpResolver(options.trustProxy);
+  const warnUntrustedProxy = untrustedProxyWarning(options, logger);
   // Audit log, incidents and alerts (audit/, incidents/, alerts/): nothing starts until first use.
   const monitor = createSecurityMonitor(options, logger);
 
@@ -171,6 +179,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
       key,
       options: resolved,
       ownRate,
+      loosens: loosens(resolved, options),
       access: createAccessStage(
         resolved.access,
         accessShared,
@@ -261,7 +270,22 @@ export function createShield(input: ShieldOptions = {}): Shield {
           ...given,
         }
       : given;
-    const matched = protectOptions.policy ? undefined : routeTable.match(req.method, req.path);
+    if (warnUntrustedProxy) warnUntrustedProxy(req);
+    const findings: Finding[] = [];
+    const found = protectOptions.policy ? undefined : routeTable.match(req.method, req.path);
+    // A spelling the framework may route elsewhere (case, slashes, escapes, dot segments) gets the
+    // route's policy only if that policy is at least as strict as the global one: fail closed.
+    const matched = found && !found.exact && found.value.loosens ? undefined : found;
+    if (found && !found.exact) {
+      // Informational: trailing slashes and capitals are common in honest clients, so no risk is added.
+      findings.push({
+        kind: 'request.path_variant',
+        severity: 'low',
+        score: 0,
+        source: 'validation',
+        message: `Path matches route "${found.key}" only once normalised${matched ? '' : "; the route's exemptions apply to its exact spelling only"}`,
+      });
+    }
     const active = protectOptions.policy ?? matched?.value ?? globalPolicy;
     const opts = active.options;
     const incomingId = options.trustProxy !== false ? req.headers[options.requestIdHeader] : undefined;
@@ -272,19 +296,28 @@ export function createShield(input: ShieldOptions = {}): Shield {
       req,
       clientIp: resolveIp(req.socketIp, req.headers),
       body: req.body,
-      findings: [],
+      findings,
       signals: [],
       headers: { [options.requestIdHeader]: requestId },
       failures: [],
     };
     const timings: Decision['timings'] = { total: 0 };
     const skip = protectOptions.skipStages;
-    let blocked: { block: Block; stage: StageName } | undefined;
+    let blocked: { block: Block; stage: StageName } | undefined =
+      found?.conflict !== undefined ? { block: PATH_CONFLICT, stage: 'validation' } : undefined;
+    if (blocked) {
+      findings.push({
+        kind: 'request.path_ambiguous',
+        severity: 'medium',
+        source: 'validation',
+        message: `Path selects route "${found!.key}" or "${found!.conflict}" depending on how ";" is read`,
+      });
+    }
 
-    if (!opts.skip) {
-      // A client locked out after failed attempts is refused before its credentials are even checked.
-      const lockoutFirst =
-        opts.access.enabled &&
+    if (!opts.skip && !blocked) {
+      // Failed-attempt delays are checked once the credential is known: a valid credential passes a
+      // delayed address (behind a shared proxy it is everyone's) unless its identity is delayed.
+      const lockoutOn =
         opts.rate.enabled &&
         opts.rate.failedAttempts !== false &&
         !skip?.includes('rate') &&
@@ -292,9 +325,9 @@ export function createShield(input: ShieldOptions = {}): Shield {
       const stages: Array<
         [StageName, boolean, 'open' | 'closed', () => Block | undefined | Promise<Block | undefined>]
       > = [
-        ['rate', lockoutFirst, opts.rate.onError, () => active.rate.lockout(ctx)],
         ['access', opts.access.enabled, opts.access.onError, () => active.access.run(ctx)],
-        ['rate', opts.rate.enabled, opts.rate.onError, () => active.rate.run(ctx, lockoutFirst)],
+        ['rate', lockoutOn, opts.rate.onError, () => active.rate.lockout(ctx)],
+        ['rate', opts.rate.enabled, opts.rate.onError, () => active.rate.run(ctx, true)],
         [
           'validation',
           opts.validation.enabled,
@@ -315,6 +348,11 @@ export function createShield(input: ShieldOptions = {}): Shield {
         timings[stage] = (timings[stage] ?? 0) + now() - stageStart;
         if (block) {
           blocked = { block, stage };
+          // Refused credentials from a delayed address or identity get the delay, not another 401.
+          if (stage === 'access' && lockoutOn) {
+            const delayed = await runStage('rate', ctx, () => active.rate.lockout(ctx), opts.rate.onError);
+            if (delayed) blocked = { block: delayed, stage: 'rate' };
+          }
           break;
         }
       }

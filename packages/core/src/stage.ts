@@ -27,6 +27,12 @@ export interface RequestContext {
   req: ShieldRequest;
   clientIp: string;
   identity?: Identity;
+  /**
+   * The identity a refused but genuine credential names (a correctly signed token that expired or has
+   * the wrong audience, a known API key that was revoked): failed attempts are counted against it too.
+   * Never set from an unverified credential, so a forged token cannot get someone else delayed.
+   */
+  attempted?: { kind: string; id: string };
   /** The budget of the API key that authenticated the request (counted by the rate stage). */
   keyLimit?: { keyId: string; points: number; durationSec: number };
   /** Parsed body (set by validation when it parsed `bodyText`). */

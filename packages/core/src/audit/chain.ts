@@ -30,7 +30,7 @@ export async function keyFingerprint(key: string): Promise<string> {
  * Creates the hasher for a chain. Key material is imported once; the returned object holds no secret
  * in enumerable properties.
  * @example
- * const hasher = await createChainHasher(env.AUDIT_HMAC_KEY);
+ * const hasher = await createChainHasher(env.AI_SHIELD_AUDIT_HMAC_KEY);
  */
 export async function createChainHasher(hmacKey?: string): Promise<ChainHasher> {
   const encoder = new TextEncoder();

@@ -17,7 +17,7 @@ export interface AuditLogOptions {
   /** Process id written in each entry. */
   instance: string;
   model: string;
-  /** HMAC key for the chain (`AUDIT_HMAC_KEY`). */
+  /** HMAC key for the chain (`AI_SHIELD_AUDIT_HMAC_KEY`). */
   hmacKey?: string;
   /** Waiting records beyond which new ones are dropped (and counted). Default 10,000. */
   maxQueue?: number;

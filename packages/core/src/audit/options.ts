@@ -38,17 +38,17 @@ export const auditOptionsSchema = z.strictObject({
   /** Where entries go. Default: an in-memory sink. `createFileSink()` from `@ai-shield/core/node` writes JSONL files. */
   sink: object<AuditSink>('an AuditSink', 'write').optional(),
   /**
-   * Audit log file (`AUDIT_LOG_PATH`, seed 002). Used by `withNodeSinks()` from `@ai-shield/core/node`,
+   * Audit log file (`AI_SHIELD_AUDIT_LOG_PATH`, seed 002). Used by `withNodeSinks()` from `@ai-shield/core/node`,
    * which creates the file sink; the core itself never touches files.
    */
   path: z.string().min(1).optional(),
-  /** Folder for `security_{model}_{date}.log` files (`SECURITY_LOG_PATH`, seed 001). See `path`. */
+  /** Folder for `security_{model}_{date}.log` files (`AI_SHIELD_SECURITY_LOG_PATH`, seed 001). See `path`. */
   dir: z.string().min(1).optional(),
   /** `hash` (default): bodies as SHA-256 + length, no finding messages. `full`: bodies too (secrets redacted). */
   payloads: z.enum(['hash', 'full']).default('hash'),
   /** Share of allowed requests audited (0..1). Blocks and flags are always audited. Default 0. */
   sampleAllows: z.number().min(0).max(1).default(0),
-  /** HMAC key for the chain (`AUDIT_HMAC_KEY`): without it, anyone who can edit the file can recompute hashes. */
+  /** HMAC key for the chain (`AI_SHIELD_AUDIT_HMAC_KEY`): without it, anyone who can edit the file can recompute hashes. */
   hmacKey: z.string().min(16, 'use at least 16 characters (32 random bytes recommended)').optional(),
   /** Written in each entry; default a random id made when the shield is created. */
   instance: z.string().min(1).max(64).optional(),
@@ -83,23 +83,53 @@ const ruleSchema = z.strictObject({
   groupBy: z.enum(['clientIp', 'identity', 'type', 'route', 'none']).optional(),
 }) satisfies z.ZodType<AlertRule>;
 
+/** `localhost`, `*.localhost`, 127.0.0.0/8 or ::1: a server on this machine (RFC 6761 §6.3). */
+function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
 /** SMTP settings (seed 001 `smtp_settings`); used by `createSmtpAlerter()` in `@ai-shield/core/node`. */
-export const emailOptionsSchema = z.strictObject({
-  /** `ALERT_SMTP_SERVER` / `SMTP_SERVER`. */
-  host: z.string().min(1),
-  /** `ALERT_SMTP_PORT` / `SMTP_PORT`. Default 587. */
-  port: z.number().int().min(1).max(65535).default(587),
-  /** `starttls` (default, required: never sends in clear), `tls` (implicit TLS, port 465), or `none`. */
-  security: z.enum(['starttls', 'tls', 'none']).optional(),
-  /** `ALERT_SMTP_USER` / `SMTP_USERNAME`. */
-  user: z.string().min(1).optional(),
-  /** `ALERT_SMTP_PASSWORD` / `SMTP_PASSWORD`. Never logged. */
-  pass: z.string().min(1).optional(),
-  /** `ALERT_SENDER`. */
-  sender: z.string().min(3).default('ai-shield@localhost'),
-  /** `ALERT_RECIPIENTS` (comma-separated). */
-  recipients: z.array(z.string().min(3)).min(1, 'list at least one recipient (ALERT_RECIPIENTS)'),
-});
+export const emailOptionsSchema = z
+  .strictObject({
+    /** `AI_SHIELD_SMTP_SERVER` (seeds: `SMTP_SERVER`, `ALERT_SMTP_SERVER`). */
+    host: z.string().min(1),
+    /** `AI_SHIELD_SMTP_PORT` (seeds: `SMTP_PORT`, `ALERT_SMTP_PORT`). Default 587. */
+    port: z.number().int().min(1).max(65535).default(587),
+    /**
+     * `AI_SHIELD_SMTP_SECURITY`: `starttls` (default, required: never sends in clear), `tls` (implicit
+     * TLS, port 465), or `none`: plain text, accepted for a loopback server only (a local mail catcher
+     * such as Mailpit or MailHog), never across a network.
+     */
+    security: z.enum(['starttls', 'tls', 'none']).optional(),
+    /** `AI_SHIELD_SMTP_USERNAME` (seeds: `SMTP_USERNAME`, `ALERT_SMTP_USER`). */
+    user: z.string().min(1).optional(),
+    /** `AI_SHIELD_SMTP_PASSWORD` (seeds: `SMTP_PASSWORD`, `ALERT_SMTP_PASSWORD`). Never logged. */
+    pass: z.string().min(1).optional(),
+    /** `AI_SHIELD_ALERT_SENDER`. */
+    sender: z.string().min(3).default('ai-shield@localhost'),
+    /** `AI_SHIELD_ALERT_RECIPIENTS` (comma-separated). */
+    recipients: z
+      .array(z.string().min(3), {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'an SMTP server is set but no recipients: list at least one (AI_SHIELD_ALERT_RECIPIENTS, comma-separated)'
+            : undefined,
+      })
+      .min(1, 'list at least one recipient (AI_SHIELD_ALERT_RECIPIENTS, comma-separated)'),
+  })
+  .superRefine((email, ctx) => {
+    if (email.security === 'none' && !isLoopbackHost(email.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['security'],
+        message: `'none' (plain text) is accepted for a loopback SMTP server only (localhost, 127.0.0.1, ::1), not ${JSON.stringify(email.host)}: credentials and alerts would cross the network in clear; use starttls or tls`,
+      });
+    }
+  });
 
 export const alertsOptionsSchema = z.strictObject({
   enabled: z.boolean().default(true),

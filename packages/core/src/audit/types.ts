@@ -77,7 +77,7 @@ export interface AuditEntry {
   /** Fingerprint of the HMAC key (`kid`), present when the chain is keyed. Not the key. */
   kid?: string;
   prevHash: string;
-  /** SHA-256 (or HMAC-SHA-256 with `AUDIT_HMAC_KEY`) of the canonical JSON of every other member. */
+  /** SHA-256 (or HMAC-SHA-256 with `audit.hmacKey`, `AI_SHIELD_AUDIT_HMAC_KEY`) of the canonical JSON of every other member. */
   hash: string;
 }
 

@@ -48,7 +48,7 @@ export interface VerifyResult {
 }
 
 export interface VerifyOptions {
-  /** The audit HMAC key (`AUDIT_HMAC_KEY`); required for keyed logs. */
+  /** The audit HMAC key (`AI_SHIELD_AUDIT_HMAC_KEY`); required for keyed logs. */
   hmacKey?: string;
   /** Ed25519 public key for signed checkpoints. */
   publicKey?: Ed25519KeyInput;
@@ -198,7 +198,7 @@ export async function createAuditVerifier(options: VerifyOptions = {}): Promise<
       if (!hasher.kid)
         return fail(
           'key-required',
-          'the log is keyed (HMAC): pass the audit key (AUDIT_HMAC_KEY)',
+          'the log is keyed (HMAC): pass the audit key (AI_SHIELD_AUDIT_HMAC_KEY)',
           entry.seq,
         );
       if (result.entries === 0 || entry.kid === undefined) {

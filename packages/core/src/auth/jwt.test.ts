@@ -10,7 +10,6 @@ import {
   UnsecuredJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../alerts/types.js';
 import { createMemorySink } from '../audit/memory-sink.js';
 import type { ShieldOptions } from '../config/schema.js';
 import { isAiShieldError } from '../errors.js';
@@ -287,17 +286,67 @@ describe('JWT access (real keys and tokens)', () => {
     expect((await shield.protect(request(justExpired))).action).toBe('allow');
   });
 
-  it('reads SECRET_KEY, JWT_ALGORITHM and SESSION_TIMEOUT from env', async () => {
+  it('reads AI_SHIELD_JWT_SECRET, _JWT_ALGORITHM and _SESSION_TIMEOUT from env', async () => {
     const shield = createShield({
       logger: silent,
-      env: { SECRET_KEY: SECRET, JWT_ALGORITHM: 'HS256', SESSION_TIMEOUT: '3600' },
+      env: {
+        AI_SHIELD_JWT_SECRET: SECRET,
+        AI_SHIELD_JWT_ALGORITHM: 'HS256',
+        AI_SHIELD_SESSION_TIMEOUT: '1h',
+      },
     });
     expect(shield.options.access.jwt).toMatchObject({ secret: SECRET, algorithm: 'HS256', maxAgeSec: 3600 });
     expect((await shield.protect(request())).status).toBe(401);
     expect((await shield.protect(request(await hs256()))).action).toBe('allow');
     // Without a key source JWT stays off even when other JWT settings are in the environment.
-    const off = createShield({ logger: silent, env: { SESSION_TIMEOUT: '3600', TOKEN_EXPIRY_HOURS: '2' } });
+    const off = createShield({
+      logger: silent,
+      env: { AI_SHIELD_SESSION_TIMEOUT: '3600', AI_SHIELD_TOKEN_EXPIRY_HOURS: '2' },
+    });
     expect((await off.protect(request())).action).not.toBe('block');
+  });
+
+  it('leaves a SECRET_KEY of the app alone unless the seed names are asked for', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error: () => {} };
+    const app = createShield({ logger, env: { SECRET_KEY: SECRET, RATE_LIMIT: '5' } });
+    expect(app.options.access.jwt).toBeUndefined();
+    expect(app.options.rate.perIp).toEqual({ points: 100, durationSec: 60 });
+    expect((await app.protect(request())).status).toBe(200);
+    expect(warnings).toEqual([
+      "environment: RATE_LIMIT (AI Shield reads AI_SHIELD_RATE_LIMIT), SECRET_KEY (AI Shield reads AI_SHIELD_JWT_SECRET) are set but not read; set AI_SHIELD_SEED_ENV=1 to read the seeds' bare names, or AI_SHIELD_SEED_ENV=0 to silence this notice",
+    ]);
+    expect(
+      createShield({ logger: silent, env: { SECRET_KEY: SECRET, AI_SHIELD_SEED_ENV: '1' } }).options.access
+        .jwt,
+    ).toMatchObject({ secret: SECRET });
+    expect(
+      createShield({ logger: silent, seedEnv: true, env: { SECRET_KEY: SECRET } }).options.access.jwt,
+    ).toMatchObject({ secret: SECRET });
+    warnings.length = 0;
+    createShield({ logger, env: { SECRET_KEY: SECRET, AI_SHIELD_SEED_ENV: '0' } });
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns once at start-up when JWT is on without issuer or audience', () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error: () => {} };
+    createShield({
+      logger,
+      env: false,
+      access: { jwt: { secret: SECRET } },
+      routes: { 'POST /v1/chat': { access: { roles: ['user'] } } },
+    });
+    expect(warnings).toEqual([
+      'access.jwt has no issuer and audience: any unexpired token signed with this key is accepted, whoever it was issued to or for; set access.jwt.issuer and access.jwt.audience (AI_SHIELD_JWT_ISSUER, AI_SHIELD_JWT_AUDIENCE)',
+    ]);
+    warnings.length = 0;
+    createShield({
+      logger,
+      env: false,
+      access: { jwt: { secret: SECRET, issuer: 'https://id', audience: 'api' } },
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('rejects unsafe key options at factory time, listing every problem', () => {
@@ -429,8 +478,18 @@ describe('JWKS (real HTTP server on 127.0.0.1)', () => {
 });
 
 describe('token issuing (seed 002 generate_token)', () => {
-  it('issues tokens the shield accepts, with jti, nonce and TOKEN_EXPIRY_HOURS expiry', async () => {
-    const issuer = createTokenIssuer({ env: { SECRET_KEY: SECRET, TOKEN_EXPIRY_HOURS: '2' } });
+  it('names an unreadable environment value instead of ignoring it', () => {
+    expect(() =>
+      createTokenIssuer({ env: { AI_SHIELD_JWT_SECRET: SECRET, AI_SHIELD_TOKEN_EXPIRY_HOURS: 'soon' } }),
+    ).toThrow(
+      'AI_SHIELD_TOKEN_EXPIRY_HOURS="soon" (environment): expected hours (1), or a duration: 30m, 2h',
+    );
+  });
+
+  it('issues tokens the shield accepts, with jti, nonce and AI_SHIELD_TOKEN_EXPIRY_HOURS expiry', async () => {
+    const issuer = createTokenIssuer({
+      env: { AI_SHIELD_JWT_SECRET: SECRET, AI_SHIELD_TOKEN_EXPIRY_HOURS: '2' },
+    });
     const token = await issuer.issue({ subject: 'alice_01', roles: [ROLE] });
     const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
     expect(payload).toMatchObject({ sub: 'alice_01', roles: [ROLE] });
@@ -500,35 +559,5 @@ describe('token issuing (seed 002 generate_token)', () => {
       scopes: ['chat:write'],
       keyId: 'es1',
     });
-  });
-});
-
-describe('failed attempts and lockout', () => {
-  it('counts failed authentications, locks the client out before checking credentials, records an incident and alerts', async () => {
-    const alerts: Alert[] = [];
-    const shield = createShield({
-      env: false,
-      logger: silent,
-      access: { jwt: { secret: SECRET } },
-      rate: { minIntervalMs: 0, failedAttempts: { max: 3, blockDurationSec: 60 } },
-      alerts: { channels: [{ name: 'test', send: async (alert) => void alerts.push(alert) }] },
-    });
-    const statuses: Array<number | string | undefined> = [];
-    for (let i = 0; i < 3; i++) statuses.push((await shield.protect(request(`bad.token.${i}`))).code);
-    const locked = await shield.protect(request(await hs256()));
-    expect(statuses).toEqual([
-      'ERR_ACCESS_TOKEN_INVALID',
-      'ERR_ACCESS_TOKEN_INVALID',
-      'ERR_ACCESS_TOKEN_INVALID',
-    ]);
-    expect(locked).toMatchObject({ status: 429, code: 'ERR_RATE_LOCKED_OUT' });
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-    // Another client is not affected.
-    expect((await shield.protect(request(await hs256(), { socketIp: '198.51.100.1' }))).action).toBe('allow');
-    await shield.flush();
-    const summary = await shield.getIncidentSummary();
-    expect(summary.byType.lockout).toBe(1);
-    expect(summary.byType.access_denied).toBe(3);
-    expect(alerts.map((alert) => alert.rule)).toContain('lockout');
   });
 });

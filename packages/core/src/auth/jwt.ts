@@ -59,6 +59,11 @@ export type JwtFailure = {
   kind: string;
   /** Client-safe description (RFC 6750 `error_description`). */
   description: string;
+  /**
+   * The token's subject, when its signature verified but a claim check failed (expired, wrong issuer or
+   * audience, replayed): a genuine token, so failed attempts can be counted against that identity.
+   */
+  subject?: string;
 };
 
 export type JwtResult =
@@ -148,7 +153,7 @@ function checkKey(
     }
     if (!alg || isHmac(alg)) {
       issues.push(
-        `${where}.publicKey: set the key's algorithm (JWT_ALGORITHM / algorithm / alg) to one of RS256, PS256, ES256, EdDSA, ...${alg ? `; ${alg} with a public key is the HS/RS confusion attack` : ''}`,
+        `${where}.publicKey: set the key's algorithm (algorithm / alg / AI_SHIELD_JWT_ALGORITHM) to one of RS256, PS256, ES256, EdDSA, ...${alg ? `; ${alg} with a public key is the HS/RS confusion attack` : ''}`,
       );
       return undefined;
     }
@@ -285,8 +290,22 @@ function fail(code: JwtFailure['code'], kind: string, description: string): JwtF
 
 const INVALID = 'The access token is invalid';
 
-/** Maps jose's stable error codes to ours; infrastructure faults (JWKS down) are rethrown. */
-function mapJoseError(error: unknown): JwtFailure {
+/**
+ * Maps jose's stable error codes to ours; infrastructure faults (JWKS down) are rethrown. Claim errors
+ * come after the signature check, so their payload is genuine: its subject is kept.
+ */
+function mapJoseError(error: unknown, subjectClaim: string): JwtFailure {
+  const mapped = mapJoseCode(error);
+  const payload = (error as { payload?: JWTPayload }).payload;
+  const code = (error as { code?: string }).code;
+  if (payload && (code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED')) {
+    const subject = claimAt(payload, subjectClaim);
+    if (typeof subject === 'string' && subject.length > 0 && subject.length <= 256) mapped.subject = subject;
+  }
+  return mapped;
+}
+
+function mapJoseCode(error: unknown): JwtFailure {
   const code = (error as { code?: string }).code;
   const claim = (error as { claim?: string }).claim;
   switch (code) {
@@ -392,7 +411,7 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
           });
           return { payload };
         } catch (error) {
-          return mapJoseError(error);
+          return mapJoseError(error, options.subjectClaim);
         }
       }
       return kid && byKid.length === 0 && pool.length === 0
@@ -407,7 +426,7 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
         const { payload } = await jwtVerify(token, key, { ...base, algorithms: [spec.alg] });
         return { payload };
       } catch (error) {
-        const mapped = mapJoseError(error);
+        const mapped = mapJoseError(error, options.subjectClaim);
         if (mapped.kind !== 'access.token_signature') return mapped;
         last = mapped;
       }
@@ -463,7 +482,10 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
           `${store.kind} nonce store`,
         );
         if (!first)
-          return fail('ERR_ACCESS_TOKEN_REPLAYED', 'token_replayed', 'The access token was already used');
+          return {
+            ...fail('ERR_ACCESS_TOKEN_REPLAYED', 'token_replayed', 'The access token was already used'),
+            subject,
+          };
       }
       return { ok: true, subject, roles, scopes, ...(kid ? { kid } : {}), payload };
     },
@@ -479,21 +501,26 @@ export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{2,127}$/;
 export const ROLE_PATTERN = /^[a-z][a-z0-9._:-]{0,63}$/;
 
 export interface TokenIssuerOptions {
-  /** HS secret (seed 002 `SECRET_KEY`). */
+  /** HS secret (`AI_SHIELD_JWT_SECRET`; seed 002 `SECRET_KEY`). */
   secret?: string;
   /** PEM PKCS#8 private key or private JWK, for RS/PS/ES/EdDSA. */
   privateKey?: string | JWK;
-  /** Default: `JWT_ALGORITHM`, else HS256 for a secret. */
+  /** Default: `AI_SHIELD_JWT_ALGORITHM`, else HS256 for a secret. */
   algorithm?: JwtAlgorithm;
   kid?: string;
   issuer?: string;
   audience?: string | string[];
-  /** Token lifetime in hours. Default: `TOKEN_EXPIRY_HOURS`, else 1. */
+  /** Token lifetime in hours. Default: `AI_SHIELD_TOKEN_EXPIRY_HOURS`, else 1. */
   expiryHours?: number;
   /** Claim the roles go to (default `roles`, as the verifier expects). */
   rolesClaim?: string;
-  /** Read SECRET_KEY, JWT_ALGORITHM, TOKEN_EXPIRY_HOURS, JWT_ISSUER, JWT_AUDIENCE from here. */
+  /**
+   * Read `AI_SHIELD_JWT_SECRET`, `AI_SHIELD_JWT_ALGORITHM`, `AI_SHIELD_TOKEN_EXPIRY_HOURS`,
+   * `AI_SHIELD_JWT_ISSUER` and `AI_SHIELD_JWT_AUDIENCE` from here (the seeds' bare names with `seedEnv`).
+   */
   env?: Record<string, string | undefined>;
+  /** Also read the seeds' bare names (`SECRET_KEY`, ...). Default: `AI_SHIELD_SEED_ENV` in `env`. */
+  seedEnv?: boolean;
 }
 
 export interface IssueTokenInput {
@@ -519,14 +546,16 @@ const RESERVED = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'nonc
  * checked here, once (a missing key is an `AiShieldConfigError`); a malformed subject or role throws a
  * `TypeError` at `issue()`.
  * @example
- * const issuer = createTokenIssuer({ env: process.env }); // SECRET_KEY, TOKEN_EXPIRY_HOURS
+ * const issuer = createTokenIssuer({ env: process.env }); // AI_SHIELD_JWT_SECRET, AI_SHIELD_JWT_ISSUER, ...
  * const token = await issuer.issue({ subject: 'alice', roles: ['ai.playground.user'] });
  */
 export function createTokenIssuer(options: TokenIssuerOptions = {}): TokenIssuer {
-  const fromEnv = options.env
-    ? (((optionsFromEnv(options.env).options.access as Record<string, unknown> | undefined)?.jwt ??
-        {}) as Partial<Record<string, unknown>>)
-    : {};
+  const env = options.env
+    ? optionsFromEnv(options.env, options.seedEnv === undefined ? {} : { seedEnv: options.seedEnv })
+    : undefined;
+  const fromEnv = ((env?.options.access as Record<string, unknown> | undefined)?.jwt ?? {}) as Partial<
+    Record<string, unknown>
+  >;
   const secret = options.secret ?? (options.privateKey ? undefined : (fromEnv.secret as string | undefined));
   const algorithm = (options.algorithm ??
     (fromEnv.algorithm as JwtAlgorithm | undefined) ??
@@ -535,10 +564,10 @@ export function createTokenIssuer(options: TokenIssuerOptions = {}): TokenIssuer
   const issuer = options.issuer ?? (fromEnv.issuer as string | undefined);
   const audience = options.audience ?? (fromEnv.audience as string | undefined);
   const rolesClaim = options.rolesClaim ?? 'roles';
-  const issues: string[] = [];
-  if (!algorithm) issues.push('algorithm: set algorithm (or JWT_ALGORITHM) for a private key');
+  const issues: string[] = (env?.issues ?? []).filter((issue) => /JWT|TOKEN_EXPIRY|SEED_ENV/.test(issue));
+  if (!algorithm) issues.push('algorithm: set algorithm (or AI_SHIELD_JWT_ALGORITHM) for a private key');
   if ((secret === undefined) === (options.privateKey === undefined)) {
-    issues.push('set exactly one of secret (or SECRET_KEY) and privateKey');
+    issues.push('set exactly one of secret (or AI_SHIELD_JWT_SECRET) and privateKey');
   }
   if (secret !== undefined && algorithm) checkKey({ secret, alg: algorithm }, undefined, 'secret', issues);
   if (options.privateKey !== undefined && algorithm && isHmac(algorithm)) {

@@ -53,17 +53,17 @@ const nonceStore = z.custom<NonceStore>(
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 export const jwtOptionsSchema = z.strictObject({
-  /** Seed 002 `SECRET_KEY`: HS secret. Pinned to `algorithm` (default HS256). */
+  /** `AI_SHIELD_JWT_SECRET` (seed 002 `SECRET_KEY`): HS secret. Pinned to `algorithm` (default HS256). */
   secret: z.string().min(1).optional(),
-  /** `JWT_PUBLIC_KEY`: PEM public key or certificate for RS/PS/ES/EdDSA tokens (needs `algorithm`). */
+  /** `AI_SHIELD_JWT_PUBLIC_KEY`: PEM public key or certificate for RS/PS/ES/EdDSA tokens (needs `algorithm`). */
   publicKey: z.string().min(1).optional(),
   /** A public JWK (object or JSON text); its `alg`, or `algorithm`, pins the algorithm. */
   jwk: z.union([z.record(z.string(), z.unknown()), z.string().min(2)]).optional(),
-  /** Seed 002 `JWT_ALGORITHM`: the algorithm of `secret` / `publicKey` / `jwk`. Default HS256 for a secret. */
+  /** `AI_SHIELD_JWT_ALGORITHM`: the algorithm of `secret` / `publicKey` / `jwk`. Default HS256 for a secret. */
   algorithm: jwtAlgorithm.optional(),
   /** More keys (rotation, several issuers), each pinned to its own algorithm. */
   keys: z.array(jwtKeySchema).default([]),
-  /** `JWKS_URL`: an https JWKS endpoint (http only for loopback hosts). Fetched lazily and cached. */
+  /** `AI_SHIELD_JWKS_URL`: an https JWKS endpoint (http only for loopback hosts). Fetched lazily and cached. */
   jwksUrl: z.string().url().optional(),
   /** Algorithms accepted from the JWKS (asymmetric only). */
   jwksAlgorithms: z.array(z.enum(ASYMMETRIC as [string, ...string[]])).default([...ASYMMETRIC]),
@@ -73,13 +73,13 @@ export const jwtOptionsSchema = z.strictObject({
   jwksCooldownSec: z.number().min(0).default(30),
   /** JWKS fetch timeout; a timeout is a stage failure (`access.onError`, fail closed by default). */
   jwksTimeoutMs: z.number().int().positive().default(5000),
-  /** Required `iss` (one or any of several). */
+  /** Required `iss` (one or any of several); `AI_SHIELD_JWT_ISSUER`. Without it a warning is logged at start-up. */
   issuer: stringOrList.optional(),
-  /** Required `aud` (one or any of several). */
+  /** Required `aud` (one or any of several); `AI_SHIELD_JWT_AUDIENCE`. Without it a warning is logged at start-up. */
   audience: stringOrList.optional(),
   /** Leeway for `exp`, `nbf` and `iat` checks. */
   clockToleranceSec: z.number().min(0).default(5),
-  /** Seed 000 `session_timeout` (`SESSION_TIMEOUT`): refuse tokens issued longer ago than this (needs `iat`). */
+  /** Seed 000 `session_timeout` (`AI_SHIELD_SESSION_TIMEOUT`): refuse tokens issued longer ago than this (needs `iat`). */
   maxAgeSec: z.number().positive().optional(),
   /** Refuse tokens without `exp`. */
   requireExpiry: z.boolean().default(true),
@@ -89,7 +89,7 @@ export const jwtOptionsSchema = z.strictObject({
   rolesClaim: z.string().min(1).default('roles'),
   /** Claim with the scopes (`scope` string or `scp` array). */
   scopesClaim: z.string().min(1).default('scope'),
-  /** Seed 002 `TOKEN_EXPIRY_HOURS`: lifetime of tokens minted by `createTokenIssuer` from these options. */
+  /** `AI_SHIELD_TOKEN_EXPIRY_HOURS`: lifetime of tokens minted by `createTokenIssuer` from these options. */
   expiryHours: z.number().positive().default(1),
   /**
    * Single-use tokens: each `jti` (or seed 002's `nonce`) is accepted once, remembered until the token

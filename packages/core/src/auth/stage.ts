@@ -95,6 +95,17 @@ export function createAccessStage(
   const roles = options.roles;
   const scopes = options.scopes;
   const requires = roles.length > 0 || scopes.length > 0;
+  if (jwtOptions && (jwtOptions.issuer === undefined || jwtOptions.audience === undefined)) {
+    const missing = [
+      jwtOptions.issuer === undefined ? 'issuer' : '',
+      jwtOptions.audience === undefined ? 'audience' : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    shared.warnOnce(
+      `access.jwt has no ${missing}: any unexpired token signed with this key is accepted, whoever it was issued to or for; set access.jwt.issuer and access.jwt.audience (AI_SHIELD_JWT_ISSUER, AI_SHIELD_JWT_AUDIENCE)`,
+    );
+  }
   if (authConfigured && options.dangerouslyAllowAnonymous) {
     shared.warnOnce(
       `access.dangerouslyAllowAnonymous is on: requests without credentials pass the access stage unauthenticated`,
@@ -175,7 +186,10 @@ export function createAccessStage(
 
   async function withJwt(ctx: RequestContext, token: string): Promise<Block | undefined> {
     const result = await verifier!.verify(token);
-    if (!result.ok) return invalid(ctx, result);
+    if (!result.ok) {
+      if (result.subject) ctx.attempted = { kind: 'jwt', id: result.subject };
+      return invalid(ctx, result);
+    }
     const identity: Identity = { id: result.subject, kind: 'jwt', roles: result.roles };
     if (result.scopes.length > 0) identity.scopes = result.scopes;
     if (result.kid) identity.keyId = result.kid;
@@ -193,6 +207,8 @@ export function createAccessStage(
     }
     const match = ring!.match(key, apiKeys!.environment ? { environment: apiKeys!.environment } : {});
     if (!match.ok) {
+      // A known key refused (revoked, expired, wrong environment): count the failure against that key.
+      if (match.record) ctx.attempted = { kind: 'api-key', id: match.record.id };
       return invalid(ctx, {
         code: 'ERR_ACCESS_API_KEY_INVALID',
         kind: `access.api_key_${match.reason}`,

@@ -1,5 +1,10 @@
 /**
- * Environment variables the seeds name (and a few `AI_SHIELD_*` ones), mapped to option paths.
+ * Environment variables mapped to option paths. The shield's own names are the seeds' names with an
+ * `AI_SHIELD_` prefix (`AI_SHIELD_RATE_LIMIT`, `AI_SHIELD_JWT_SECRET`, ...); the seeds' bare names
+ * (`RATE_LIMIT`, `SECRET_KEY`, ...) are read only when the user opts in with `AI_SHIELD_SEED_ENV=1` or
+ * the `seedEnv` option, because apps already use them for other things: a Django-style `SECRET_KEY`
+ * must not turn JWT on for every route. Values accept human forms where the meaning is clear
+ * (`10mb`, `100/minute`, `1.5s`).
  * The core never reads `process.env`: adapters pass it in, Workers pass their `env` binding.
  * @module
  */
@@ -9,49 +14,140 @@ import { JWT_ALGORITHMS } from '../auth/options.js';
 type Parse = (raw: string) => unknown;
 
 export interface EnvSetting {
-  /** Variable names, first found wins. */
-  names: string[];
-  /** Option paths the value is written to. */
+  /** The shield's own name, always read. */
+  name: string;
+  /** The seeds' bare names, read (after `name`, first found wins) only with `AI_SHIELD_SEED_ENV=1` or `seedEnv: true`. */
+  seed: string[];
+  /** Option paths the value is written to (a parse result with `paths` keys is spread over them). */
   paths: string[];
   parse: Parse;
   /** Human description of the expected value, used in errors and the README. */
   expects: string;
+  /** The value is a secret: errors never quote it. */
+  secret?: boolean;
+}
+
+/** The opt-in for the seeds' bare names. */
+export const SEED_ENV = 'AI_SHIELD_SEED_ENV';
+
+/** A parse result that writes different values to different option paths. */
+class PerPath {
+  constructor(readonly values: Record<string, unknown>) {}
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+function number(raw: string): number {
+  return NUMBER.test(raw) ? Number(raw) : Number.NaN;
 }
 
 const positiveInt: Parse = (raw) => {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error('expected a positive integer');
-  return value;
-};
-
-const positiveNumber: Parse = (raw) => {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error('expected a positive number');
+  const value = number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error('a positive integer');
   return value;
 };
 
 const unitInterval: Parse = (raw) => {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error('expected a number between 0 and 1');
+  const percent = raw.endsWith('%');
+  const value = number(percent ? raw.slice(0, -1).trim() : raw) / (percent ? 100 : 1);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new Error('a number between 0 and 1 (or 0%-100%)');
   return value;
 };
 
-const secondsToMs: Parse = (raw) => {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error('expected a number of seconds >= 0');
-  return Math.round(value * 1000);
+const UNIT_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  msec: 0.001,
+  s: 1,
+  sec: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86_400,
+  day: 86_400,
+  days: 86_400,
+};
+
+/** `1.5`, `1.5s`, `500ms`, `2m`, `1h`, `1 day` → seconds; a bare number is in `unit` seconds. */
+function duration(raw: string, unit: number): number {
+  let split = raw.length;
+  while (split > 0 && /[a-z\s]/i.test(raw[split - 1]!)) split--;
+  const amount = number(raw.slice(0, split).trim());
+  const suffix = raw.slice(split).trim().toLowerCase();
+  const scale = suffix === '' ? unit : UNIT_SECONDS[suffix];
+  return scale === undefined ? Number.NaN : amount * scale;
+}
+
+const seconds =
+  (unit: number, what: string, zero = false): Parse =>
+  (raw) => {
+    const value = duration(raw, unit);
+    if (!Number.isFinite(value) || value < 0 || (!zero && value === 0)) throw new Error(what);
+    return value;
+  };
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  byte: 1,
+  bytes: 1,
+  kb: 1024,
+  k: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** `1000000`, `10mb`, `512 KiB`, `1.5MB` → bytes (1 kb = 1024 bytes, as Express's body parser reads it). */
+const bytes: Parse = (raw) => {
+  let split = raw.length;
+  while (split > 0 && /[a-z\s]/i.test(raw[split - 1]!)) split--;
+  const scale = BYTE_UNITS[raw.slice(split).trim().toLowerCase()];
+  const value = Math.floor(number(raw.slice(0, split).trim()) * (scale ?? Number.NaN));
+  if (!Number.isFinite(value) || value <= 0) throw new Error('a size in bytes, e.g. 1000000, 512kb or 10mb');
+  return value;
+};
+
+/** `100` (per minute), `100/minute`, `10/s`, `5000 per hour`, `30/10s` → points and window. */
+const rate: Parse = (raw) => {
+  const match = /^(\d+)\s*(?:\/|per\s)\s*(.+)$/i.exec(raw);
+  const points = number(match ? match[1]! : raw);
+  const window = match
+    ? duration(/^[a-z]/i.test(match[2]!.trim()) ? `1${match[2]!.trim()}` : match[2]!.trim(), 1)
+    : 60;
+  if (!Number.isInteger(points) || points <= 0 || !Number.isFinite(window) || window <= 0) {
+    throw new Error('requests per minute, or a rate such as 100/minute, 10/second, 5000/hour');
+  }
+  return new PerPath({
+    'rate.perIp.points': points,
+    'rate.perIp.durationSec': window,
+    'rate.perIdentity.points': points,
+    'rate.perIdentity.durationSec': window,
+  });
 };
 
 const oneOf =
   (...allowed: string[]): Parse =>
   (raw) => {
-    if (!allowed.includes(raw)) throw new Error(`expected one of ${allowed.join(', ')}`);
-    return raw;
+    const value = allowed.find((candidate) => candidate.toLowerCase() === raw.toLowerCase());
+    if (!value) throw new Error(`one of ${allowed.join(', ')}`);
+    return value;
   };
 
 const trustProxy: Parse = (raw) => {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^(false|no|off)$/i.test(raw)) return false;
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw
     .split(',')
@@ -60,178 +156,151 @@ const trustProxy: Parse = (raw) => {
 };
 
 const port: Parse = (raw) => {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535)
-    throw new Error('expected a port number (1-65535)');
+  const value = number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error('a port number (1-65535)');
   return value;
 };
 
-const list: Parse = (raw) =>
-  raw
+const list: Parse = (raw) => {
+  const items = raw
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
+  if (items.length === 0) throw new Error('a comma-separated list');
+  return items;
+};
+
+const text: Parse = (raw) => raw;
+
+/** `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; `undefined` for anything else. */
+export function envFlag(raw: string | undefined): boolean | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(value)) return false;
+  return undefined;
+}
+
+const setting = (
+  seed: string | string[],
+  paths: string | string[],
+  parse: Parse,
+  expects: string,
+  extra: Partial<EnvSetting> = {},
+): EnvSetting => {
+  const seeds = Array.isArray(seed) ? seed : [seed];
+  return {
+    name: extra.name ?? `AI_SHIELD_${seeds[0]}`,
+    seed: seeds,
+    paths: Array.isArray(paths) ? paths : [paths],
+    parse,
+    expects,
+    ...(extra.secret ? { secret: true } : {}),
+  };
+};
 
 /** The table behind `optionsFromEnv` and the README's configuration reference. */
 export const ENV_SETTINGS: EnvSetting[] = [
-  {
-    names: ['AI_SHIELD_PRESET'],
-    paths: ['preset'],
-    parse: oneOf('strict', 'balanced', 'monitor'),
-    expects: 'strict | balanced | monitor',
-  },
-  {
-    names: ['AI_SHIELD_MODE'],
-    paths: ['mode'],
-    parse: oneOf('enforce', 'monitor'),
-    expects: 'enforce | monitor',
-  },
-  {
-    names: ['MODEL_NAME', 'AI_SHIELD_MODEL_NAME'],
-    paths: ['modelName'],
-    parse: (raw) => raw,
-    expects: 'a name',
-  },
-  {
-    names: ['AI_SHIELD_TRUST_PROXY'],
-    paths: ['trustProxy'],
-    parse: trustProxy,
-    expects: 'true | false | hop count | comma-separated addresses/CIDRs',
-  },
-  {
-    names: ['RATE_LIMIT', 'MAX_REQUESTS_PER_MINUTE'],
-    paths: ['rate.perIp.points', 'rate.perIdentity.points'],
-    parse: positiveInt,
-    expects: 'requests per minute (positive integer)',
-  },
-  {
-    names: ['MIN_REQUEST_INTERVAL'],
-    paths: ['rate.minIntervalMs'],
-    parse: secondsToMs,
-    expects: 'seconds, e.g. 1.0 (0 disables)',
-  },
-  {
-    names: ['MAX_FAILED_ATTEMPTS', 'FAILED_ATTEMPTS_THRESHOLD'],
-    paths: ['rate.failedAttempts.max'],
-    parse: positiveInt,
-    expects: 'positive integer',
-  },
-  {
-    names: ['SECRET_KEY', 'JWT_SECRET'],
-    paths: ['access.jwt.secret'],
-    parse: (raw) => raw,
-    expects: 'HS secret of 32+ bytes (seed 002; turns JWT verification on)',
-  },
-  {
-    names: ['JWT_ALGORITHM'],
-    paths: ['access.jwt.algorithm'],
-    parse: oneOf(...JWT_ALGORITHMS),
-    expects: JWT_ALGORITHMS.join(' | '),
-  },
-  {
-    names: ['JWT_PUBLIC_KEY'],
-    paths: ['access.jwt.publicKey'],
+  setting([], 'preset', oneOf('strict', 'balanced', 'monitor'), 'strict | balanced | monitor', {
+    name: 'AI_SHIELD_PRESET',
+  }),
+  setting([], 'mode', oneOf('enforce', 'monitor'), 'enforce | monitor', { name: 'AI_SHIELD_MODE' }),
+  setting('MODEL_NAME', 'modelName', text, 'a name'),
+  setting([], 'trustProxy', trustProxy, 'true | false | hop count | comma-separated addresses/CIDRs', {
+    name: 'AI_SHIELD_TRUST_PROXY',
+  }),
+  setting(
+    ['RATE_LIMIT', 'MAX_REQUESTS_PER_MINUTE'],
+    ['rate.perIp', 'rate.perIdentity'],
+    rate,
+    'requests per minute (100), or a rate: 100/minute, 10/second, 5000/hour',
+  ),
+  setting(
+    'MIN_REQUEST_INTERVAL',
+    'rate.minIntervalMs',
+    (raw) =>
+      Math.round(
+        (seconds(1, 'seconds (1.0), or a duration: 500ms, 2s; 0 disables', true)(raw) as number) * 1000,
+      ),
+    'seconds (1.0), or a duration: 500ms, 2s; 0 disables',
+  ),
+  setting(
+    ['MAX_FAILED_ATTEMPTS', 'FAILED_ATTEMPTS_THRESHOLD'],
+    'rate.failedAttempts.max',
+    positiveInt,
+    'a positive integer',
+  ),
+  setting(
+    ['JWT_SECRET', 'SECRET_KEY'],
+    'access.jwt.secret',
+    text,
+    'an HS secret of 32+ bytes (turns JWT verification on)',
+    {
+      secret: true,
+    },
+  ),
+  setting('JWT_ALGORITHM', 'access.jwt.algorithm', oneOf(...JWT_ALGORITHMS), JWT_ALGORITHMS.join(' | ')),
+  setting(
+    'JWT_PUBLIC_KEY',
+    'access.jwt.publicKey',
     // PEM in one env line usually arrives with literal \n separators.
-    parse: (raw) => raw.replace(/\\n/g, '\n'),
-    expects: 'PEM public key or certificate (turns JWT verification on; set JWT_ALGORITHM)',
-  },
-  {
-    names: ['JWKS_URL'],
-    paths: ['access.jwt.jwksUrl'],
-    parse: (raw) => raw,
-    expects: 'https URL of a JWKS (turns JWT verification on)',
-  },
-  {
-    names: ['TOKEN_EXPIRY_HOURS'],
-    paths: ['access.jwt.expiryHours'],
-    parse: positiveNumber,
-    expects: 'hours (lifetime of tokens minted by createTokenIssuer)',
-  },
-  {
-    names: ['SESSION_TIMEOUT'],
-    paths: ['access.jwt.maxAgeSec'],
-    parse: positiveNumber,
-    expects: 'seconds (seed 000 session_timeout: maximum token age)',
-  },
-  {
-    names: ['JWT_ISSUER'],
-    paths: ['access.jwt.issuer'],
-    parse: (raw) => raw,
-    expects: 'required iss',
-  },
-  {
-    names: ['JWT_AUDIENCE'],
-    paths: ['access.jwt.audience'],
-    parse: (raw) => raw,
-    expects: 'required aud',
-  },
-  {
-    names: ['MAX_INPUT_SIZE', 'MAX_SIZE'],
-    paths: ['validation.maxBodyBytes'],
-    parse: positiveInt,
-    expects: 'bytes (positive integer)',
-  },
-  {
-    names: ['MAX_QUERY_LENGTH'],
-    paths: ['validation.maxStringLength'],
-    parse: positiveInt,
-    expects: 'characters (positive integer)',
-  },
-  {
-    names: ['SUSPICIOUS_PATTERN_THRESHOLD'],
-    paths: ['detection.blockThreshold'],
-    parse: unitInterval,
-    expects: 'number between 0 and 1',
-  },
-  {
-    names: ['AUDIT_LOG_PATH'],
-    paths: ['audit.path'],
-    parse: (raw) => raw,
-    expects: 'a file path (seed 002)',
-  },
-  {
-    names: ['SECURITY_LOG_PATH'],
-    paths: ['audit.dir'],
-    parse: (raw) => raw,
-    expects: 'a folder for security_{model}_{date}.log files (seed 001)',
-  },
-  {
-    names: ['AUDIT_HMAC_KEY'],
-    paths: ['audit.hmacKey'],
-    parse: (raw) => raw,
-    expects: 'a secret of 16+ characters (32 random bytes recommended)',
-  },
-  {
-    names: ['ALERT_SMTP_SERVER', 'SMTP_SERVER'],
-    paths: ['alerts.email.host'],
-    parse: (raw) => raw,
-    expects: 'SMTP host name',
-  },
-  {
-    names: ['ALERT_SMTP_PORT', 'SMTP_PORT'],
-    paths: ['alerts.email.port'],
-    parse: port,
-    expects: 'port (587)',
-  },
-  {
-    names: ['ALERT_SMTP_USER', 'SMTP_USERNAME'],
-    paths: ['alerts.email.user'],
-    parse: (raw) => raw,
-    expects: 'SMTP user',
-  },
-  {
-    names: ['ALERT_SMTP_PASSWORD', 'SMTP_PASSWORD'],
-    paths: ['alerts.email.pass'],
-    parse: (raw) => raw,
-    expects: 'SMTP password',
-  },
-  { names: ['ALERT_SENDER'], paths: ['alerts.email.sender'], parse: (raw) => raw, expects: 'sender address' },
-  {
-    names: ['ALERT_RECIPIENTS'],
-    paths: ['alerts.email.recipients'],
-    parse: list,
-    expects: 'comma-separated addresses',
-  },
+    (raw) => raw.replace(/\\n/g, '\n'),
+    'a PEM public key or certificate (turns JWT verification on; set AI_SHIELD_JWT_ALGORITHM)',
+  ),
+  setting('JWKS_URL', 'access.jwt.jwksUrl', text, 'an https URL of a JWKS (turns JWT verification on)'),
+  setting('JWT_ISSUER', 'access.jwt.issuer', text, 'the required iss'),
+  setting('JWT_AUDIENCE', 'access.jwt.audience', text, 'the required aud'),
+  setting(
+    'TOKEN_EXPIRY_HOURS',
+    'access.jwt.expiryHours',
+    (raw) => (seconds(3600, 'hours (1), or a duration: 30m, 2h')(raw) as number) / 3600,
+    'hours (1), or a duration: 30m, 2h (lifetime of tokens minted by createTokenIssuer)',
+  ),
+  setting(
+    'SESSION_TIMEOUT',
+    'access.jwt.maxAgeSec',
+    seconds(1, 'seconds (3600), or a duration: 30m, 1h'),
+    'seconds (3600), or a duration: 30m, 1h (maximum token age)',
+  ),
+  setting(
+    ['MAX_SIZE', 'MAX_INPUT_SIZE'],
+    'validation.maxBodyBytes',
+    bytes,
+    'bytes (1000000), or a size: 512kb, 10mb',
+  ),
+  setting('MAX_QUERY_LENGTH', 'validation.maxStringLength', positiveInt, 'characters (a positive integer)'),
+  setting(
+    'SUSPICIOUS_PATTERN_THRESHOLD',
+    'detection.blockThreshold',
+    unitInterval,
+    'a number between 0 and 1 (0.8)',
+  ),
+  setting('AUDIT_LOG_PATH', 'audit.path', text, 'a file path'),
+  setting('SECURITY_LOG_PATH', 'audit.dir', text, 'a folder for security_{model}_{date}.log files'),
+  setting(
+    'AUDIT_HMAC_KEY',
+    'audit.hmacKey',
+    text,
+    'a secret of 16+ characters (32 random bytes recommended)',
+    {
+      secret: true,
+    },
+  ),
+  setting(['SMTP_SERVER', 'ALERT_SMTP_SERVER'], 'alerts.email.host', text, 'an SMTP host name'),
+  setting(['SMTP_PORT', 'ALERT_SMTP_PORT'], 'alerts.email.port', port, 'a port number (587)'),
+  setting(
+    [],
+    'alerts.email.security',
+    oneOf('starttls', 'tls', 'none'),
+    'starttls | tls | none (none: plain text, loopback servers only, e.g. Mailpit)',
+    { name: 'AI_SHIELD_SMTP_SECURITY' },
+  ),
+  setting(['SMTP_USERNAME', 'ALERT_SMTP_USER'], 'alerts.email.user', text, 'an SMTP user'),
+  setting(['SMTP_PASSWORD', 'ALERT_SMTP_PASSWORD'], 'alerts.email.pass', text, 'an SMTP password', {
+    secret: true,
+  }),
+  setting('ALERT_SENDER', 'alerts.email.sender', text, 'a sender address'),
+  setting('ALERT_RECIPIENTS', 'alerts.email.recipients', list, 'comma-separated addresses'),
 ];
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -245,27 +314,74 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1]!] = value;
 }
 
+/** A value as quoted in an error: short, on one line. */
+function quoteValue(raw: string): string {
+  const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+  return JSON.stringify(shown);
+}
+
+export interface EnvReadOptions {
+  /** Read the seeds' bare names too. Default: `AI_SHIELD_SEED_ENV` in `env`. */
+  seedEnv?: boolean;
+}
+
+export interface EnvOptions {
+  options: Record<string, unknown>;
+  /** Values that could not be read: each names the variable, the value (unless secret) and what it expects. */
+  issues: string[];
+  /** Seed names present but not read (no opt-in), each with the shield's own name, for a start-up notice. */
+  ignored: Array<{ seed: string; name: string }>;
+}
+
 /**
  * Reads the settings in `ENV_SETTINGS` from `env` into a partial options object.
  * Returns the problems instead of throwing so that they are reported with the option errors.
+ * @example
+ * optionsFromEnv({ AI_SHIELD_RATE_LIMIT: '100/minute' }).options // { rate: { perIp: { points: 100, durationSec: 60 }, ... } }
  */
-export function optionsFromEnv(env: Record<string, string | undefined>): {
-  options: Record<string, unknown>;
-  issues: string[];
-} {
+export function optionsFromEnv(
+  env: Record<string, string | undefined>,
+  read: EnvReadOptions = {},
+): EnvOptions {
   const options: Record<string, unknown> = {};
   const issues: string[] = [];
-  for (const setting of ENV_SETTINGS) {
-    const name = setting.names.find((candidate) => env[candidate] !== undefined && env[candidate] !== '');
+  const ignored: EnvOptions['ignored'] = [];
+  const flag = env[SEED_ENV];
+  const seedEnv = read.seedEnv ?? envFlag(flag);
+  if (read.seedEnv === undefined && flag !== undefined && seedEnv === undefined) {
+    issues.push(
+      `${SEED_ENV}=${quoteValue(flag)} (environment): expected 1 or 0 (read the seeds' bare names or not)`,
+    );
+  }
+  const present = (name: string) => env[name] !== undefined && env[name]!.trim() !== '';
+  for (const entry of ENV_SETTINGS) {
+    let name = present(entry.name) ? entry.name : undefined;
+    if (!name) {
+      const seedName = entry.seed.find(present);
+      if (seedName && seedEnv) name = seedName;
+      else if (seedName && seedEnv === undefined) ignored.push({ seed: seedName, name: entry.name });
+    }
     if (!name) continue;
     const raw = env[name]!.trim();
     try {
-      const value = setting.parse(raw);
-      for (const path of setting.paths) setPath(options, path, value);
+      const value = entry.parse(raw);
+      if (value instanceof PerPath)
+        for (const [path, v] of Object.entries(value.values)) setPath(options, path, v);
+      else for (const path of entry.paths) setPath(options, path, value);
     } catch (error) {
-      // The value itself is not echoed: env vars sit next to secrets and end up in logs.
-      issues.push(`${name} (environment): ${(error as Error).message}, for ${setting.paths.join(', ')}`);
+      // Secrets are never quoted: env values end up in logs.
+      const shown = entry.secret ? ' (value hidden)' : `=${quoteValue(raw)}`;
+      issues.push(
+        `${name}${shown} (environment): expected ${(error as Error).message}, for ${entry.paths.join(', ')}`,
+      );
     }
   }
-  return { options, issues };
+  return { options, issues, ignored };
+}
+
+/** The start-up notice for seed names present but not read, or `undefined`. */
+export function ignoredSeedNotice(ignored: EnvOptions['ignored']): string | undefined {
+  if (ignored.length === 0) return undefined;
+  const names = ignored.map(({ seed, name }) => `${seed} (AI Shield reads ${name})`).join(', ');
+  return `environment: ${names} ${ignored.length === 1 ? 'is' : 'are'} set but not read; set ${SEED_ENV}=1 to read the seeds' bare names, or ${SEED_ENV}=0 to silence this notice`;
 }

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import { AiShieldConfigError } from '../errors.js';
-import { optionsFromEnv } from './env.js';
+import { routeKeyIssues } from '../routes.js';
+import { ignoredSeedNotice, optionsFromEnv } from './env.js';
 import { PRESETS, type PresetName } from './presets.js';
 import { optionsSchema, type ResolvedOptions, type ShieldOptions } from './schema.js';
 
@@ -96,6 +97,8 @@ export interface ResolvedConfig {
   options: ResolvedOptions;
   /** Resolved options per route key, already merged onto the globals. */
   routes: Map<string, ResolvedOptions>;
+  /** Start-up notices (not errors), e.g. seed environment names present but not read. */
+  notices: string[];
 }
 
 /**
@@ -110,8 +113,12 @@ export function resolveOptions(input: ShieldOptions = {}): ResolvedConfig {
     routes: rawRoutes,
     ...explicit
   } = input as ShieldOptions & { routes?: Record<string, unknown> };
-  const fromEnv = env ? optionsFromEnv(env) : { options: {}, issues: [] };
+  const seedEnv = (explicit as { seedEnv?: unknown }).seedEnv;
+  const fromEnv = env
+    ? optionsFromEnv(env, typeof seedEnv === 'boolean' ? { seedEnv } : {})
+    : { options: {} as Record<string, unknown>, issues: [], ignored: [] };
   issues.push(...fromEnv.issues);
+  const notice = ignoredSeedNotice(fromEnv.ignored);
 
   const presetName = (explicit.preset ?? fromEnv.options.preset ?? 'balanced') as PresetName;
   const preset = PRESETS[presetName] ?? {};
@@ -122,6 +129,7 @@ export function resolveOptions(input: ShieldOptions = {}): ResolvedConfig {
 
   const routes = new Map<string, ResolvedOptions>();
   if (parsed.success) {
+    issues.push(...routeKeyIssues(Object.keys(parsed.data.routes)));
     for (const [key, override] of Object.entries(parsed.data.routes)) {
       if ('routes' in override) {
         issues.push(`routes["${key}"].routes: routes cannot be nested`);
@@ -133,5 +141,5 @@ export function resolveOptions(input: ShieldOptions = {}): ResolvedConfig {
     }
   }
   if (issues.length > 0 || !parsed.success) throw new AiShieldConfigError(issues);
-  return { options: parsed.data, routes };
+  return { options: parsed.data, routes, notices: notice ? [notice] : [] };
 }

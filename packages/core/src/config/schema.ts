@@ -32,11 +32,13 @@ const rateWindow = z.strictObject({
 const accessSchema = accessOptionsSchema;
 
 const failedAttemptsSchema = z.strictObject({
-  /** Seed SECURITY_CONFIG `max_failed_attempts` / `failed_attempts_threshold`. */
+  /** Seed SECURITY_CONFIG `max_failed_attempts` / `failed_attempts_threshold`: failures before delays start. */
   max: z.number().int().positive().default(5),
-  /** Failures are counted over this window. */
+  /** Failures are counted over this window, per client address and per identity. */
   windowSec: z.number().positive().default(900),
-  /** Lockout length once `max` is reached. */
+  /** First delay once `max` is reached; it doubles with every further failure in the window. */
+  delaySec: z.number().positive().default(30),
+  /** Longest delay (the cap of the doubling): a hard lockout only for a client that keeps failing. */
   blockDurationSec: z.number().positive().default(900),
   /** Which blocking stages count as a failed attempt. Validation errors are usually client bugs. */
   countStages: z
@@ -184,6 +186,11 @@ export const optionsSchema = z.strictObject({
   preset: z.enum(['strict', 'balanced', 'monitor']).default('balanced'),
   /** `monitor` runs every stage and records, but never blocks. Default from the preset. */
   mode: z.enum(['enforce', 'monitor']).default('enforce'),
+  /**
+   * Also read the seeds' bare environment names (`SECRET_KEY`, `RATE_LIMIT`, `SMTP_SERVER`, ...), not
+   * only the shield's own `AI_SHIELD_*` ones. Default: `AI_SHIELD_SEED_ENV` (`1` / `0`), else off.
+   */
+  seedEnv: z.boolean().optional(),
   /** Name of the protected model, used in audit entries and log file names. */
   modelName: z.string().min(1).default('default'),
   /**

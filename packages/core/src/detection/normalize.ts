@@ -6,11 +6,13 @@
  * @module
  */
 
+import { isFormatChar, withDisplayOrder } from './format-chars.js';
+
 /** What the normalizer removed or saw, for findings. */
 export interface NormalizeStats {
-  /** Zero-width and other format characters (U+200B..U+200F, U+2060.., U+FEFF, soft hyphen). */
+  /** Zero-width and every other format character (Unicode category Cf: U+200B, U+2060.., U+FEFF, soft hyphen, ...). */
   zeroWidth: number;
-  /** Bidirectional controls (U+202A..U+202E, U+2066..U+2069): used to reorder text shown to humans. */
+  /** Bidirectional controls (U+202A..U+202E, U+2066..U+2069, U+061C): used to reorder text shown to humans. */
   bidi: number;
   /** Unicode tag characters (U+E0000..U+E007F): invisible, and map 1:1 to ASCII ("ASCII smuggling"). */
   tags: number;
@@ -89,7 +91,7 @@ function isInvisible(c: number): 'zw' | 'bidi' | 'var' | undefined {
   if (c >= 0x200b && c <= 0x200f) return c >= 0x200e ? 'bidi' : 'zw';
   if (c >= 0x202a && c <= 0x202e) return 'bidi';
   if (c >= 0x2060 && c <= 0x2064) return 'zw';
-  if (c >= 0x2066 && c <= 0x2069) return 'bidi';
+  if ((c >= 0x2066 && c <= 0x2069) || c === 0x061c) return 'bidi';
   if (c >= 0xfe00 && c <= 0xfe0f) return 'var';
   return undefined;
 }
@@ -218,6 +220,7 @@ export function offsetMapReference(input: string, foldedLength: number): Int32Ar
 export function mapMostlyAscii(input: string, foldedLength: number): Int32Array {
   const map = new Int32Array(foldedLength + 1);
   const stats = emptyStats();
+  const run: LookAhead = { end: -1, latin: false };
   const n = input.length;
   let len = 0;
   // Last folded unit written (0: none yet).
@@ -241,7 +244,7 @@ export function mapMostlyAscii(input: string, foldedLength: number): Int32Array 
         const lo = input.charCodeAt(i + 1);
         if (lo >= 0xdc00 && lo <= 0xdfff) width = 2;
       }
-      count = fold(input, i, i + width, undefined, stats, false, prev);
+      count = fold(input, i, i + width, undefined, stats, false, prev, run);
       first = count > 0 ? scratch![0]! : 0;
     }
     for (let k = 0; k < count; k++) {
@@ -260,6 +263,85 @@ export function mapMostlyAscii(input: string, foldedLength: number): Int32Array 
   return map;
 }
 
+/** The answer of the last look-ahead, valid for every position before `end`. */
+interface LookAhead {
+  end: number;
+  latin: boolean;
+}
+
+/**
+ * True when the next character that survives folding, from `from` on, folds to a Latin letter, or to a
+ * look-alike that itself folds (a chain of look-alikes ending in a Latin letter). Deciding on folded
+ * characters, never raw ones, keeps the fold idempotent: what pass one drops or rewrites (invisible
+ * characters, combining marks, "é") cannot change the decision in pass two. `run` memoises the answer
+ * for the whole chain, so the look-ahead stays linear.
+ */
+function latinFollows(input: string, from: number, run: LookAhead): boolean {
+  if (from < run.end) return run.latin;
+  let j = from;
+  let latin = false;
+  while (j < input.length) {
+    const c = input.charCodeAt(j);
+    if (c < 0x80) {
+      latin = isLatinLetter(c);
+      // Control characters other than whitespace are dropped by the fold.
+      if (!latin && ((c < 0x20 && (c < 0x09 || c > 0x0d)) || c === 0x7f)) {
+        j++;
+        continue;
+      }
+      break;
+    }
+    // Greek and Cyrillic (the usual neighbours of a look-alike) hold nothing the fold drops: only
+    // whether the letter is itself a look-alike matters.
+    if (c >= 0x370 && c < 0x530) {
+      const folded = foldCodePoint(c);
+      if (folded.length === 1 && (confusables ?? confusableMap()).has(folded.charCodeAt(0))) {
+        j++;
+        continue;
+      }
+      latin = folded.length > 0 && isLatinLetter(folded.charCodeAt(0));
+      if (folded.length > 0) break;
+      j++;
+      continue;
+    }
+    let cp = c;
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && j + 1 < input.length) {
+      const lo = input.charCodeAt(j + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+        width = 2;
+      }
+    }
+    const dropped =
+      (c >= 0xd800 && c <= 0xdfff && width === 1) ||
+      (cp >= 0xe0000 && cp <= 0xe007f) ||
+      (cp >= 0xe0100 && cp <= 0xe01ef) ||
+      isInvisible(c) !== undefined ||
+      isFormatChar(cp);
+    if (dropped) {
+      j += width;
+      continue;
+    }
+    if (isSpace(c) || c === 0x2028 || c === 0x2029 || c === 0x85) break;
+    const folded = foldCodePoint(cp);
+    if (folded.length === 0) {
+      j += width;
+      continue;
+    }
+    const first = folded.charCodeAt(0);
+    latin = isLatinLetter(first);
+    if (!latin && folded.length === 1 && confusableMap().has(first)) {
+      j += width;
+      continue;
+    }
+    break;
+  }
+  run.end = j;
+  run.latin = latin;
+  return latin;
+}
+
 /**
  * The folding pass. Writes folded UTF-16 units into the scratch buffer, and offsets into `map` when
  * given (the lazy second pass), and returns the folded length.
@@ -272,6 +354,7 @@ function fold(
   stats: NormalizeStats,
   collapse: boolean,
   prev: number,
+  run: LookAhead = { end: -1, latin: false },
 ): number {
   const n = to;
   let out: Uint16Array =
@@ -368,6 +451,12 @@ function fold(
         width = 2;
       }
     }
+    if (isFormatChar(cp)) {
+      stats.zeroWidth++;
+      if (stats.firstHidden < 0) stats.firstHidden = i;
+      i += width - 1;
+      continue;
+    }
     if (
       (cp >= 0x3040 && cp <= 0x30ff) ||
       (cp >= 0x3400 && cp <= 0x9fff) ||
@@ -388,7 +477,7 @@ function fold(
         // Fold only inside Latin words: an all-Cyrillic word is Russian, not a disguise.
         if (
           latin !== undefined &&
-          (isLatinLetter(len > 0 ? out[len - 1]! : prev) || isLatinLetter(input.charCodeAt(i + width)))
+          (isLatinLetter(len > 0 ? out[len - 1]! : prev) || latinFollows(input, i + width, run))
         ) {
           f = latin;
           stats.confusables++;
@@ -407,11 +496,20 @@ function fold(
 /**
  * Normalizes `input` in one pass. Linear in the input length; never throws on any string, including
  * lone surrogates. The offset `map` is built on first access only (a second pass), so scans without
- * findings never pay for it.
+ * findings never pay for it. Every format character (Cf: zero-width, bidi controls, ...) is removed and
+ * counted; text under a right-to-left override is also given in the order a reader sees it (below).
  * @example
  * normalizeText('ІGNORE\u200b previous').text // 'ignore previous'
  */
 export function normalizeText(input: string): NormalizedText {
+  const logical = normalizeLogical(input);
+  return logical.stats.bidi > 0 && input.indexOf('\u202E') !== -1
+    ? withDisplayOrder(input, logical, normalizeLogical)
+    : logical;
+}
+
+/** The fold in stored (logical) order. */
+function normalizeLogical(input: string): NormalizedText {
   // Fast path: printable ASCII with nothing to collapse folds to its lower case, offsets unchanged.
   // Native toLowerCase/regex are several times faster than the per-character loop below.
   if (PLAIN_ASCII.test(input)) {
@@ -427,6 +525,7 @@ export function normalizeText(input: string): NormalizedText {
   let text = '';
   let last = 0;
   let special = 0;
+  const run: LookAhead = { end: -1, latin: false };
   SPECIAL_RUN.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = SPECIAL_RUN.exec(input)) !== null) {
@@ -435,7 +534,7 @@ export function normalizeText(input: string): NormalizedText {
     const end = at + m[0].length;
     special += m[0].length;
     const prev = text.length > 0 ? text.charCodeAt(text.length - 1) : 0;
-    const len = fold(input, at, end, undefined, stats, false, prev);
+    const len = fold(input, at, end, undefined, stats, false, prev, run);
     if (len > 0) text += unitsToString(scratch!, len);
     last = end;
   }
@@ -453,5 +552,9 @@ export function originalSpan(
   const last = norm.map.length - 1;
   const s = norm.map[Math.max(0, Math.min(start, last))] ?? 0;
   const e = end >= last ? (norm.map[last] ?? 0) : (norm.map[Math.max(0, end)] ?? 0);
+  // Text shown in display order (see withDisplayOrder) maps backwards: its span runs from the last
+  // character's offset to just past the first's.
+  const tail = norm.map[Math.max(0, Math.min(end - 1, last))] ?? 0;
+  if (end - 1 > start && tail < s) return { start: tail, end: s + 1 };
   return { start: s, end: Math.max(s, e) };
 }

@@ -46,12 +46,12 @@ export function createSecurityMonitor(options: ResolvedOptions, logger: ShieldLo
   const model = options.modelName;
   if (audit.enabled && !audit.sink && (audit.path || audit.dir)) {
     logger.warn(
-      'audit.path / audit.dir (AUDIT_LOG_PATH / SECURITY_LOG_PATH) is set but no audit.sink: entries stay in memory. Wrap your options with withNodeSinks() from @ai-shield/core/node, or pass audit.sink: createFileSink(...).',
+      'audit.path / audit.dir (AI_SHIELD_AUDIT_LOG_PATH / AI_SHIELD_SECURITY_LOG_PATH) is set but no audit.sink: entries stay in memory. Wrap your options with withNodeSinks() from @ai-shield/core/node, or pass audit.sink: createFileSink(...).',
     );
   }
   if (alerts.enabled && alerts.email && !alerts.channels.some((channel) => channel.name === 'email')) {
     logger.warn(
-      'alerts.email (ALERT_SMTP_SERVER) is set but no email channel: wrap your options with withNodeSinks() from @ai-shield/core/node, or add createSmtpAlerter() to alerts.channels.',
+      'alerts.email (AI_SHIELD_SMTP_SERVER) is set but no email channel: wrap your options with withNodeSinks() from @ai-shield/core/node, or add createSmtpAlerter() to alerts.channels.',
     );
   }
   const store = incidentOptions.store ?? createMemoryIncidentStore(incidentOptions);

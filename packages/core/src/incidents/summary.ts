@@ -135,12 +135,12 @@ function recommend(incidents: Incident[], summary: IncidentSummary, kinds: Map<s
     ];
   if (byType.audit_failure) {
     out.push(
-      `The audit log failed to write ${plural(byType.audit_failure, 'time')}: check free disk space and permissions where AUDIT_LOG_PATH / SECURITY_LOG_PATH point; entries dropped meanwhile are counted in audit.dropped entries.`,
+      `The audit log failed to write ${plural(byType.audit_failure, 'time')}: check free disk space and permissions where audit.path / audit.dir (AI_SHIELD_AUDIT_LOG_PATH / AI_SHIELD_SECURITY_LOG_PATH) point; entries dropped meanwhile are counted in audit.dropped entries.`,
     );
   }
   if (byType.alert_failure) {
     out.push(
-      `${plural(byType.alert_failure, 'alert')} could not be delivered: check the SMTP settings (ALERT_SMTP_SERVER, ALERT_SMTP_PORT, credentials) or the webhook URL.`,
+      `${plural(byType.alert_failure, 'alert')} could not be delivered: check the SMTP settings (AI_SHIELD_SMTP_SERVER, AI_SHIELD_SMTP_PORT, AI_SHIELD_SMTP_SECURITY, credentials) or the webhook URL.`,
     );
   }
   if (byType.lockout) {
@@ -152,7 +152,7 @@ function recommend(incidents: Incident[], summary: IncidentSummary, kinds: Map<s
   if (byType.rate_limit) {
     const ips = clientsOfType(incidents, 'rate_limit');
     out.push(
-      `${plural(ips.size, 'IP')} hit the rate limit ${plural(byType.rate_limit, 'time')}${onRoutes(routesOfType(incidents, 'rate_limit'))}: lower rate.perIp for anonymous clients or require authentication there (access.identify), and consider a lower RATE_LIMIT.`,
+      `${plural(ips.size, 'IP')} hit the rate limit ${plural(byType.rate_limit, 'time')}${onRoutes(routesOfType(incidents, 'rate_limit'))}: lower rate.perIp for anonymous clients or require authentication there (access.identify), and consider a lower rate.perIp (AI_SHIELD_RATE_LIMIT).`,
     );
   }
   if (byType.threat_blocked) {

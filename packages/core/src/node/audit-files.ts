@@ -63,7 +63,7 @@ async function* linesOf(path: string): AsyncGenerator<{ text: string; last: bool
 /**
  * Verifies audit files (streamed, any size), ordered along the chain first.
  * @example
- * const result = await verifyAuditFiles(['logs/security_chat_2026-01-01.log'], { hmacKey: process.env.AUDIT_HMAC_KEY });
+ * const result = await verifyAuditFiles(['logs/security_chat_2026-01-01.log'], { hmacKey: process.env.AI_SHIELD_AUDIT_HMAC_KEY });
  */
 export async function verifyAuditFiles(
   paths: string[],

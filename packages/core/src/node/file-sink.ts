@@ -19,11 +19,11 @@ import type { AuditCheckpoint, AuditEntry, AuditSink, AuditSinkState } from '../
 
 export interface FileSinkOptions {
   /**
-   * One log file (seed 002 `AUDIT_LOG_PATH`). Rotated files are renamed `<name>.<date>.<n><ext>` beside it.
+   * One log file (`AI_SHIELD_AUDIT_LOG_PATH`; seed 002 `AUDIT_LOG_PATH`). Rotated files are renamed `<name>.<date>.<n><ext>` beside it.
    * Give `path` or `dir`.
    */
   path?: string;
-  /** A folder (seed 001 `SECURITY_LOG_PATH`) for `security_{model}_{date}[.n].log` files. */
+  /** A folder (`AI_SHIELD_SECURITY_LOG_PATH`; seed 001 `SECURITY_LOG_PATH`) for `security_{model}_{date}[.n].log` files. */
   dir?: string;
   /** Model name in file names. Default `default`. */
   model?: string;
@@ -138,7 +138,7 @@ async function tail(handle: FileHandle, size: number): Promise<{ lastLine?: stri
  * Creates a file sink.
  * @example
  * import { createFileSink } from '@ai-shield/core/node';
- * const shield = createShield({ audit: { sink: createFileSink({ dir: process.env.SECURITY_LOG_PATH, model: 'chat' }) } });
+ * const shield = createShield({ audit: { sink: createFileSink({ dir: process.env.AI_SHIELD_SECURITY_LOG_PATH, model: 'chat' }) } });
  */
 export function createFileSink(options: FileSinkOptions): FileSink {
   if (!options.path && !options.dir)

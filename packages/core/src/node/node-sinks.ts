@@ -1,6 +1,6 @@
 /**
  * `withNodeSinks(options)`: turns the file and SMTP settings of the options or the environment
- * (`AUDIT_LOG_PATH`, `SECURITY_LOG_PATH`, `ALERT_SMTP_SERVER`, ...) into the Node implementations the
+ * (`AI_SHIELD_AUDIT_LOG_PATH`, `AI_SHIELD_SECURITY_LOG_PATH`, `AI_SHIELD_SMTP_SERVER`, ...) into the Node implementations the
  * core cannot create itself (it never touches files or sockets).
  * @module
  */
@@ -17,8 +17,9 @@ export interface NodeSinkOptions {
 }
 
 /**
- * Adds a file audit sink when `audit.path` / `audit.dir` (or `AUDIT_LOG_PATH` / `SECURITY_LOG_PATH`)
- * are set and no sink was given, and an email channel when `alerts.email` (or `ALERT_SMTP_SERVER`) is.
+ * Adds a file audit sink when `audit.path` / `audit.dir` (or `AI_SHIELD_AUDIT_LOG_PATH` /
+ * `AI_SHIELD_SECURITY_LOG_PATH`) are set and no sink was given, and an email channel when `alerts.email`
+ * (or `AI_SHIELD_SMTP_SERVER`) is.
  * @example
  * import { withNodeSinks } from '@ai-shield/core/node';
  * app.use(aiShield(withNodeSinks({ modelName: 'chat', env: process.env })));

@@ -69,12 +69,12 @@ describe('createSmtpAlerter', () => {
     const { port, received } = await startSmtp();
     const alerter = createSmtpAlerter({
       env: {
-        ALERT_SMTP_SERVER: '127.0.0.1',
-        ALERT_SMTP_PORT: String(port),
-        ALERT_SENDER: 'ai-alerts@example.com',
-        ALERT_RECIPIENTS: 'sec@example.com, oncall@example.com',
-        ALERT_SMTP_USER: 'alerts',
-        ALERT_SMTP_PASSWORD: 's3cret-pass',
+        AI_SHIELD_SMTP_SERVER: '127.0.0.1',
+        AI_SHIELD_SMTP_PORT: String(port),
+        AI_SHIELD_ALERT_SENDER: 'ai-alerts@example.com',
+        AI_SHIELD_ALERT_RECIPIENTS: 'sec@example.com, oncall@example.com',
+        AI_SHIELD_SMTP_USERNAME: 'alerts',
+        AI_SHIELD_SMTP_PASSWORD: 's3cret-pass',
       },
       dangerouslyAllowInvalidCertificates: true,
     });
@@ -111,17 +111,84 @@ describe('createSmtpAlerter', () => {
     );
   });
 
-  it('reads the seed env names and reports missing settings by name', () => {
-    expect(
+  it('reads the seed env names only when asked, and reports missing settings by name', () => {
+    const seed = {
+      SMTP_SERVER: 'smtp.company.com',
+      SMTP_PORT: '587',
+      ALERT_RECIPIENTS: 'security-team@company.com',
+    };
+    expect(resolveEmailOptions({ env: { ...seed, AI_SHIELD_SEED_ENV: '1' } })).toMatchObject({
+      host: 'smtp.company.com',
+      port: 587,
+      recipients: ['security-team@company.com'],
+    });
+    expect(resolveEmailOptions({ env: seed, seedEnv: true })).toMatchObject({ host: 'smtp.company.com' });
+    // Without the opt-in the bare names are not read: there is no SMTP server at all.
+    expect(() => resolveEmailOptions({ env: seed })).toThrow(/alerts\.email\.host/);
+    expect(() => resolveEmailOptions({ env: { AI_SHIELD_SMTP_SERVER: 'smtp.company.com' } })).toThrow(
+      /an SMTP server is set but no recipients: list at least one \(AI_SHIELD_ALERT_RECIPIENTS/,
+    );
+    expect(() =>
       resolveEmailOptions({
         env: {
-          SMTP_SERVER: 'smtp.company.com',
-          SMTP_PORT: '587',
-          ALERT_RECIPIENTS: 'security-team@company.com',
+          AI_SHIELD_SMTP_SERVER: 'smtp.company.com',
+          AI_SHIELD_SMTP_PORT: '2525x',
+          AI_SHIELD_ALERT_RECIPIENTS: 'a@b.c',
         },
       }),
-    ).toMatchObject({ host: 'smtp.company.com', port: 587, recipients: ['security-team@company.com'] });
-    expect(() => resolveEmailOptions({ env: { SMTP_SERVER: 'smtp.company.com' } })).toThrow(/recipients/);
+    ).toThrow(
+      'AI_SHIELD_SMTP_PORT="2525x" (environment): expected a port number (1-65535), for alerts.email.port',
+    );
+  });
+
+  it('sends in plain text to a loopback mail catcher only when allowed (AI_SHIELD_SMTP_SECURITY=none)', async () => {
+    const received: string[] = [];
+    const catcher = new SMTPServer({
+      // A development mail catcher (Mailpit, MailHog): no TLS at all, no auth.
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          received.push(
+            `${session.secure ? 'tls' : 'plain'} ${session.envelope.rcptTo.map((r) => r.address)}`,
+          );
+          callback();
+        });
+      },
+    });
+    catcher.listen(0, '127.0.0.1');
+    await once(catcher.server, 'listening');
+    cleanup.push(() => new Promise<void>((resolve) => catcher.close(() => resolve())));
+    const port = String((catcher.server.address() as { port: number }).port);
+    const env = {
+      AI_SHIELD_SMTP_SERVER: '127.0.0.1',
+      AI_SHIELD_SMTP_PORT: port,
+      AI_SHIELD_ALERT_RECIPIENTS: 'dev@localhost',
+    };
+
+    // The safe default insists on STARTTLS, which this server does not offer.
+    const strict = createSmtpAlerter({ env, timeoutMs: 2000 });
+    cleanup.push(() => strict.close?.());
+    await expect(strict.send(alert, { signal: new AbortController().signal })).rejects.toThrow(/STARTTLS/i);
+    expect(received).toEqual([]);
+
+    const plain = createSmtpAlerter({ env: { ...env, AI_SHIELD_SMTP_SECURITY: 'none' } });
+    cleanup.push(() => plain.close?.());
+    await plain.send(alert, { signal: new AbortController().signal });
+    expect(received).toEqual(['plain dev@localhost']);
+
+    // Plain text never leaves the machine.
+    expect(() =>
+      createSmtpAlerter({
+        env: { ...env, AI_SHIELD_SMTP_SERVER: 'smtp.company.com', AI_SHIELD_SMTP_SECURITY: 'none' },
+      }),
+    ).toThrow(/alerts\.email\.security: 'none' \(plain text\) is accepted for a loopback SMTP server only/);
+    for (const host of ['localhost', '127.0.0.2', '::1', '[::1]', 'mail.localhost']) {
+      expect(
+        resolveEmailOptions({ env: false, host, security: 'none', recipients: ['a@b.c'] }).security,
+      ).toBe('none');
+    }
   });
 
   it('a hanging SMTP server does not slow requests; the alert ends up undeliverable in the audit log', async () => {

@@ -12,8 +12,10 @@ import { AiShieldConfigError } from '../errors.js';
 
 export interface SmtpAlerterOptions extends Partial<Omit<EmailOptions, 'recipients'>> {
   recipients?: string[];
-  /** Environment read for missing settings (`ALERT_SMTP_SERVER`, ...). Default `process.env`; `false` ignores it. */
+  /** Environment read for missing settings (`AI_SHIELD_SMTP_SERVER`, ...). Default `process.env`; `false` ignores it. */
   env?: Record<string, string | undefined> | false;
+  /** Also read the seeds' bare names (`SMTP_SERVER`, ...). Default: `AI_SHIELD_SEED_ENV` in `env`. */
+  seedEnv?: boolean;
   /** Connection, greeting and socket timeout. Default 10,000 ms. */
   timeoutMs?: number;
   /** PEM CA certificate(s) to trust for the SMTP server (private CAs). */
@@ -37,30 +39,34 @@ export function alertEmail(alert: Alert): { subject: string; text: string } {
 export function resolveEmailOptions(options: SmtpAlerterOptions = {}): EmailOptions {
   const {
     env: envInput,
+    seedEnv,
     timeoutMs: _t,
     ca: _c,
     dangerouslyAllowInvalidCertificates: _d,
     ...explicit
   } = options;
   const env = envInput === false ? {} : (envInput ?? process.env);
-  const fromEnv = optionsFromEnv(env);
+  const fromEnv = optionsFromEnv(env, seedEnv === undefined ? {} : { seedEnv });
   const email = ((fromEnv.options.alerts as { email?: object } | undefined)?.email ??
     {}) as Partial<EmailOptions>;
   const defined = Object.fromEntries(Object.entries(explicit).filter(([, value]) => value !== undefined));
   const parsed = emailOptionsSchema.safeParse({ ...email, ...defined });
-  if (!parsed.success) {
+  const envIssues = fromEnv.issues.filter((issue) => /SMTP|ALERT_|SEED_ENV/.test(issue));
+  if (!parsed.success || envIssues.length > 0) {
     throw new AiShieldConfigError([
-      ...fromEnv.issues.filter((issue) => /SMTP|ALERT_/.test(issue)),
-      ...parsed.error.issues.map((issue) => `alerts.email.${issue.path.join('.')}: ${issue.message}`),
+      ...envIssues,
+      ...(parsed.error?.issues ?? []).map(
+        (issue) => `alerts.email.${issue.path.join('.')}: ${issue.message}`,
+      ),
     ]);
   }
   return parsed.data;
 }
 
 /**
- * Creates an email alert channel. Settings come from `options`, then from `ALERT_SMTP_SERVER` /
- * `SMTP_SERVER`, `ALERT_SMTP_PORT` / `SMTP_PORT`, `ALERT_SMTP_USER`, `ALERT_SMTP_PASSWORD`,
- * `ALERT_SENDER` and `ALERT_RECIPIENTS`. The transport is created on the first alert.
+ * Creates an email alert channel. Settings come from `options`, then from `AI_SHIELD_SMTP_SERVER`,
+ * `AI_SHIELD_SMTP_PORT`, `AI_SHIELD_SMTP_SECURITY`, `AI_SHIELD_SMTP_USERNAME`, `AI_SHIELD_SMTP_PASSWORD`,
+ * `AI_SHIELD_ALERT_SENDER` and `AI_SHIELD_ALERT_RECIPIENTS`. The transport is created on the first alert.
  * @example
  * import { createSmtpAlerter } from '@ai-shield/core/node';
  * app.use(aiShield({ alerts: { channels: [createSmtpAlerter()] } }));

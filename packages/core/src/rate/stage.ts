@@ -12,14 +12,20 @@ import type { Limiter, LimiterOptions, LimitResult, RateStore } from './store.js
 
 /** The compiled rate stage of one policy. */
 export interface RateStage {
-  /** Runs the budgets. `lockoutChecked`: `lockout()` already ran for this request (before access). */
+  /** Runs the budgets. `lockoutChecked`: `lockout()` already ran for this request (after access). */
   run(ctx: RequestContext, lockoutChecked?: boolean): Promise<Block | undefined>;
   /**
-   * Refuses a client locked out after too many failed attempts. The pipeline runs it before the access
-   * stage, so a locked-out client cannot keep trying credentials.
+   * Refuses a request while the failed-attempt delay of its identity, or (without a valid credential)
+   * of its address, runs. The pipeline runs it after the access stage: a valid credential is let through
+   * from a delayed address (behind a shared proxy that address is everyone's) unless that identity
+   * itself is delayed.
    */
   lockout(ctx: RequestContext): Promise<Block | undefined>;
-  /** Counts a failed attempt for the client (called when a counted stage blocked the request). */
+  /**
+   * Counts a failed attempt against the address and the identity (verified, or named by a genuine but
+   * refused credential), and from `max` failures on delays them: `delaySec`, doubling with each further
+   * failure in the window, up to `blockDurationSec`.
+   */
   recordFailure(ctx: RequestContext): Promise<void>;
 }
 
@@ -82,6 +88,18 @@ function tooMany(code: Block['code'], reason: string, result: LimitResult, ctx: 
   return { status: 429, code, reason };
 }
 
+const addressKey = (ctx: RequestContext) => `ip:${ctx.clientIp}`;
+
+/** The identity failed attempts are counted against: verified, or named by a genuine refused credential. */
+function identityKey(ctx: RequestContext): string | undefined {
+  const identity = ctx.identity;
+  if (identity) {
+    const id = identity.kind === 'api-key' && identity.keyId ? identity.keyId : identity.id;
+    return `id:${identity.kind ?? 'custom'}:${id}`;
+  }
+  return ctx.attempted ? `id:${ctx.attempted.kind}:${ctx.attempted.id}` : undefined;
+}
+
 /** Compiles the rate stage for one policy. `scope` separates the counters of per-route budgets. */
 export function createRateStage(options: RateOptions, scope: string): RateStage {
   const store = options.store ?? createMemoryStore();
@@ -113,13 +131,17 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
         )
       : undefined;
   const failed = options.failedAttempts;
-  // Failed attempts are counted per client across routes: the scope is left out on purpose.
+  // Failed attempts are counted per client across routes: the scope is left out on purpose. The count
+  // lives over `windowSec`; a running delay is a block on a second key, so the count keeps growing.
   const failures = failed
     ? guardedLimiter(
         store,
         { keyPrefix: `${options.keyPrefix}:fail`, points: failed.max, durationSec: failed.windowSec },
         options,
       )
+    : undefined;
+  const delays = failed
+    ? guardedLimiter(store, { keyPrefix: `${options.keyPrefix}:delay`, points: 1, durationSec: 1 }, options)
     : undefined;
 
   // Per-API-key budgets (access.apiKeys records with `rate`), one limiter per distinct window.
@@ -135,16 +157,21 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
   };
 
   async function lockout(ctx: RequestContext): Promise<Block | undefined> {
-    if (!failures || !failed) return undefined;
+    if (!delays || !failed) return undefined;
     try {
-      const state = await failures(ctx, (limiter) => limiter.get(ctx.clientIp));
-      if (state && state.consumed >= failed.max) {
-        return tooMany(
-          'ERR_RATE_LOCKED_OUT',
-          `Client locked out after ${failed.max} failed attempts`,
-          state,
-          ctx,
-        );
+      // A verified identity answers for itself; the address only stands in when there is none.
+      const subject = identityKey(ctx);
+      const keys = ctx.identity ? [subject!] : subject ? [subject, addressKey(ctx)] : [addressKey(ctx)];
+      for (const key of keys) {
+        const state = await delays(ctx, (limiter) => limiter.get(key));
+        if (state && state.consumed > 1 && state.msBeforeNext > 0) {
+          return tooMany(
+            'ERR_RATE_LOCKED_OUT',
+            `Too many failed attempts ${key.startsWith('id:') ? 'for this identity' : 'from this address'}: retry in ${secondsCeil(state.msBeforeNext)} s`,
+            state,
+            ctx,
+          );
+        }
       }
       return undefined;
     } catch (error) {
@@ -257,17 +284,33 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
   }
 
   async function recordFailure(ctx: RequestContext): Promise<void> {
-    if (!failures || !failed) return;
+    if (!failures || !delays || !failed) return;
     try {
-      const result = await failures(ctx, (limiter) => limiter.penalty(ctx.clientIp));
-      if (result && result.consumed >= failed.max) {
-        await failures(ctx, (limiter) => limiter.block(ctx.clientIp, failed.blockDurationSec));
-        ctx.findings.push({
-          kind: 'rate.lockout_started',
-          severity: 'high',
-          source: 'rate',
-          message: `Client reached ${failed.max} failed attempts and is locked out for ${failed.blockDurationSec} s`,
-        });
+      const subject = identityKey(ctx);
+      for (const key of subject ? [addressKey(ctx), subject] : [addressKey(ctx)]) {
+        const result = await failures(ctx, (limiter) => limiter.penalty(key));
+        if (!result || result.consumed < failed.max) continue;
+        const delay = Math.min(
+          failed.blockDurationSec,
+          failed.delaySec * 2 ** Math.min(30, result.consumed - failed.max),
+        );
+        await delays(ctx, (limiter) => limiter.block(key, delay));
+        const who = key.startsWith('id:') ? 'Identity' : 'Client address';
+        ctx.findings.push(
+          result.consumed === failed.max
+            ? {
+                kind: 'rate.lockout_started',
+                severity: 'high',
+                source: 'rate',
+                message: `${who} reached ${failed.max} failed attempts: delayed ${delay} s, doubling with each further failure up to ${failed.blockDurationSec} s`,
+              }
+            : {
+                kind: 'rate.lockout_extended',
+                severity: 'medium',
+                source: 'rate',
+                message: `${who} failed again (${result.consumed} in the window): delayed ${delay} s`,
+              },
+        );
       }
     } catch (error) {
       if (!(error instanceof StoreClosedError)) throw error;

@@ -1,5 +1,6 @@
 /**
- * Media-type matching for request bodies (RFC 9110 §8.3: parameters such as charset are ignored).
+ * Media-type matching for request bodies (RFC 9110 §8.3), and the one parameter that changes how the
+ * bytes read: `charset`.
  * @module
  */
 
@@ -24,4 +25,36 @@ export function isAllowedMediaType(type: string | undefined, allowed: readonly s
       return true;
   }
   return false;
+}
+
+/** Charsets whose bytes read correctly as UTF-8 (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). */
+const UTF8_COMPATIBLE = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+/**
+ * The `charset` parameter of a Content-Type header value, lower-cased and unquoted, or `undefined`.
+ * @example
+ * charsetOf('application/json; charset="UTF-16"') // 'utf-16'
+ */
+export function charsetOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  let at = header.indexOf(';');
+  while (at !== -1) {
+    const next = header.indexOf(';', at + 1);
+    const param = header.slice(at + 1, next === -1 ? undefined : next);
+    const eq = param.indexOf('=');
+    if (eq !== -1 && param.slice(0, eq).trim().toLowerCase() === 'charset') {
+      const value = param.slice(eq + 1).trim();
+      const unquoted =
+        value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+      return unquoted.trim().toLowerCase();
+    }
+    at = next;
+  }
+  return undefined;
+}
+
+/** True when a body of this Content-Type is decoded correctly as UTF-8 (no charset, or a UTF-8 one). */
+export function isUtf8Charset(header: string | undefined): boolean {
+  const charset = charsetOf(header);
+  return charset === undefined || UTF8_COMPATIBLE.has(charset);
 }

@@ -7,7 +7,7 @@
 import type { ValidationOptions } from '../config/schema.js';
 import { type Block, expectsBody, type RequestContext } from '../stage.js';
 import type { Finding } from '../types.js';
-import { isAllowedMediaType, mediaType } from './content-type.js';
+import { isAllowedMediaType, isUtf8Charset, mediaType } from './content-type.js';
 import { scanJsonLimits } from './json-scan.js';
 import { checkNumericRanges } from './numeric-range.js';
 import { hasInvisibleCharacters, sanitizeText } from './sanitize.js';
@@ -35,7 +35,8 @@ function finding(kind: string, message: string, severity: Finding['severity'], p
 }
 
 function isEmptyValue(value: unknown): boolean {
-  if (value === undefined || value === null || value === '') return true;
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'string') return value.trim() === '';
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') {
     for (const _ in value as object) return false;
@@ -85,6 +86,19 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
           bodyUnusable,
         },
         'body.content_type',
+      );
+    }
+    // Bodies are read as UTF-8: another declared charset would be decoded wrongly, and a guess is a
+    // parser differential (what the shield scanned is not what the application decodes).
+    if (!isUtf8Charset(req.headers['content-type'])) {
+      return block(
+        ctx,
+        {
+          status: 415,
+          code: 'ERR_VALIDATION_CONTENT_TYPE',
+          reason: 'Content-Type charset must be utf-8 (or absent)',
+        },
+        'body.charset',
       );
     }
   }
@@ -223,11 +237,20 @@ function sanitizeTexts(ctx: RequestContext, strip: boolean): void {
   for (const field of ctx.view!.texts) {
     if (!hasInvisibleCharacters(field.value)) continue;
     const cleaned = sanitizeText(field.value);
+    const [kind, note, severity]: [string, string, Finding['severity']] = cleaned.tags
+      ? ['unicode.tag_characters', ' including Unicode tag characters (hidden text)', 'high']
+      : cleaned.override
+        ? [
+            'unicode.bidi_override',
+            ' including a bidi override (text shown differs from text sent)',
+            'medium',
+          ]
+        : ['unicode.invisible_characters', '', 'low'];
     ctx.findings.push(
       finding(
-        cleaned.tags ? 'unicode.tag_characters' : 'unicode.invisible_characters',
-        `${cleaned.removed} invisible character(s)${cleaned.tags ? ' including Unicode tag characters (hidden text)' : ''}${strip ? ' removed' : ''}`,
-        cleaned.tags ? 'high' : 'low',
+        kind,
+        `${cleaned.removed} invisible character(s)${note}${strip ? ' removed' : ''}`,
+        severity,
         field.path,
       ),
     );

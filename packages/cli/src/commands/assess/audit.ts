@@ -10,7 +10,7 @@ import { AssessInputError } from './load.js';
 
 /** Options of {@link readAuditEvidence}. */
 export interface AuditReadOptions {
-  /** `AUDIT_HMAC_KEY` of a keyed chain. */
+  /** `AI_SHIELD_AUDIT_HMAC_KEY` of a keyed chain. */
   hmacKey?: string;
   /** Accept logs that do not start at the genesis entry (rotated files left out). */
   partial?: boolean;

@@ -16,6 +16,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { assessToHtml } from '../../report/assess-html.js';
 import { assessToMarkdown } from '../../report/assess-markdown.js';
 import { assessToTable } from '../../report/assess-table.js';
+import { auditKeyFromEnv } from '../audit/index.js';
 import { readAuditEvidence } from './audit.js';
 import { AssessInputError, findConfig, loadShieldOptions, readCatalog, readData } from './load.js';
 import { checkProbeTarget, runProbes } from './probe.js';
@@ -151,7 +152,7 @@ export function registerAssessCommand(program: Command): void {
       '--audit <files...>',
       'audit log files (JSONL, in chain order): verified, then counted as evidence',
     )
-    .option('--audit-key <key>', 'HMAC key of a keyed audit chain (default: AUDIT_HMAC_KEY)')
+    .option('--audit-key <key>', 'HMAC key of a keyed audit chain (default: AI_SHIELD_AUDIT_HMAC_KEY)')
     .option('--audit-partial', 'accept an audit log that does not start at the first entry')
     .option(
       '--probe <base-url>',
@@ -166,7 +167,7 @@ export function registerAssessCommand(program: Command): void {
       try {
         report = await runAssess(
           deploymentFile,
-          { ...opts, auditKey: opts.auditKey ?? process.env.AUDIT_HMAC_KEY },
+          { ...opts, auditKey: opts.auditKey ?? auditKeyFromEnv(process.env) },
           process.cwd(),
           warn,
         );

@@ -59,14 +59,14 @@ async function writeLog() {
 }
 
 afterEach(() => {
-  delete process.env.AUDIT_HMAC_KEY;
+  delete process.env.AI_SHIELD_AUDIT_HMAC_KEY;
 });
 
 describe('ai-shield audit verify', () => {
   it('prints OK with counts for an intact log (files in any order)', async () => {
     const { files } = await writeLog();
     expect(files.length).toBeGreaterThan(1);
-    process.env.AUDIT_HMAC_KEY = KEY;
+    process.env.AI_SHIELD_AUDIT_HMAC_KEY = KEY;
     const { code, out } = await run('audit', 'verify', ...[...files].reverse());
     expect(code).toBe(0);
     expect(out).toMatch(/^OK {2}12 entries in \d+ files \(seq 0\.\.11\), keyed \(HMAC\)/);
@@ -76,7 +76,7 @@ describe('ai-shield audit verify', () => {
 
   it('fails with the first bad entry and why: modified, wrong key, truncated', async () => {
     const { dir, files } = await writeLog();
-    process.env.AUDIT_HMAC_KEY = KEY;
+    process.env.AI_SHIELD_AUDIT_HMAC_KEY = KEY;
     const [first] = await orderAuditFiles(files);
     const lines = readFileSync(first!, 'utf8').split('\n');
     lines[2] = lines[2]!.replace('203.0.113.7', '203.0.113.8');

@@ -7,12 +7,12 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { VerifyResult } from '@ai-shield/core';
+import { envFlag, SEED_ENV, type VerifyResult } from '@ai-shield/core';
 import { orderAuditFiles, readCheckpointFiles, verifyAuditFiles } from '@ai-shield/core/node';
 import type { Command } from 'commander';
 
 interface VerifyCliOptions {
-  keyEnv: string;
+  keyEnv?: string;
   keyFile?: string;
   checkpoints?: string[] | false;
   publicKey?: string;
@@ -37,6 +37,17 @@ async function defaultCheckpoints(files: string[]): Promise<string[]> {
   return existsSync(candidate) ? [candidate] : [];
 }
 
+/**
+ * The audit HMAC key from the environment: the variable `name` when given, else
+ * `AI_SHIELD_AUDIT_HMAC_KEY`, else the seed's `AUDIT_HMAC_KEY` when `AI_SHIELD_SEED_ENV=1`.
+ */
+export function auditKeyFromEnv(env: Record<string, string | undefined>, name?: string): string | undefined {
+  if (name) return env[name] || undefined;
+  return (
+    env.AI_SHIELD_AUDIT_HMAC_KEY || (envFlag(env[SEED_ENV]) ? env.AUDIT_HMAC_KEY || undefined : undefined)
+  );
+}
+
 /** Human-readable report of a verification. */
 export function formatVerifyResult(
   result: VerifyResult & { order?: string[] },
@@ -50,7 +61,7 @@ export function formatVerifyResult(
   const lines: string[] = [];
   if (result.ok) {
     lines.push(
-      `OK  ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'}${result.entries ? ` (seq ${result.firstSeq}..${result.lastSeq})` : ''}, ${result.keyed ? 'keyed (HMAC)' : 'unkeyed (SHA-256; set AUDIT_HMAC_KEY when writing to stop recomputation)'}`,
+      `OK  ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'}${result.entries ? ` (seq ${result.firstSeq}..${result.lastSeq})` : ''}, ${result.keyed ? 'keyed (HMAC)' : 'unkeyed (SHA-256; set AI_SHIELD_AUDIT_HMAC_KEY when writing to stop recomputation)'}`,
     );
   } else {
     const e = result.error!;
@@ -80,7 +91,10 @@ export function registerAuditCommand(program: Command): void {
       'Verify the hash chain, key and checkpoints of audit log files (any order; they are sorted along the chain)',
     )
     .argument('<files...>', 'audit log files (JSONL)')
-    .option('--key-env <name>', 'environment variable holding the HMAC key', 'AUDIT_HMAC_KEY')
+    .option(
+      '--key-env <name>',
+      'environment variable holding the HMAC key (default: AI_SHIELD_AUDIT_HMAC_KEY; AUDIT_HMAC_KEY with AI_SHIELD_SEED_ENV=1)',
+    )
     .option(
       '--key-file <path>',
       'read the HMAC key from a file instead (keys on the command line leak into process lists)',
@@ -97,7 +111,7 @@ export function registerAuditCommand(program: Command): void {
       try {
         const hmacKey = opts.keyFile
           ? readFileSync(opts.keyFile, 'utf8').trim()
-          : process.env[opts.keyEnv] || undefined;
+          : auditKeyFromEnv(process.env, opts.keyEnv);
         const checkpointFiles =
           opts.checkpoints === false ? [] : (opts.checkpoints ?? (await defaultCheckpoints(files)));
         const result = await verifyAuditFiles(files, {
