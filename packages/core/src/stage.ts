@@ -21,6 +21,8 @@ export interface Block {
 export interface RequestContext {
   req: ShieldRequest;
   clientIp: string;
+  /** Key of the per-client counters: `clientIp`, or its IPv6 prefix (`ipv6Subnet`). */
+  clientKey: string;
   identity?: Identity;
   /** The budget of the API key that authenticated the request (counted by the rate stage). */
   keyLimit?: { keyId: string; points: number; durationSec: number };

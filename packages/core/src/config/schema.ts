@@ -60,8 +60,18 @@ const rateSchema = z.strictObject({
       { message: 'expected a RateStore (an object with createLimiter)' },
     )
     .optional(),
-  /** Upper bound on one store round trip before `onStoreError` applies. */
+  /**
+   * Longest wait for one store call before `onStoreError` applies; after a timeout the store counts as
+   * down (calls go straight to `onStoreError`) until a background probe answers. Also bounds the
+   * behaviour stage's repeat counter and the replay store.
+   */
   storeTimeoutMs: z.number().int().positive().default(250),
+  /**
+   * Clients each in-memory counter tracks at most (per IP, per identity, minimum interval, failed
+   * attempts, and the insurance counters behind a remote store); past it, expired counters go first,
+   * then the one with the fewest points. No timer per client.
+   */
+  maxClients: z.number().int().positive().default(100_000),
   /** Seed SECURITY_CONFIG `max_requests_per_minute`: 100 per client IP per minute. `false` disables. */
   perIp: z.union([rateWindow, z.literal(false)]).default({ points: 100, durationSec: 60 }),
   /** Budget per authenticated identity, on top of the IP budget. `false` disables. */
@@ -182,6 +192,11 @@ export const optionsSchema = z.strictObject({
    * addresses or CIDR ranges (e.g. `['loopback', '10.0.0.0/8']`).
    */
   trustProxy: z.union([z.boolean(), z.number().int().min(0), z.array(z.string().min(1))]).default(false),
+  /**
+   * IPv6 clients are counted per prefix of this length (rate budgets, minimum interval, lockouts,
+   * behaviour): one subscriber usually holds a whole /64. 128 counts every address on its own.
+   */
+  ipv6Subnet: z.number().int().min(8).max(128).default(64),
   /** Response header carrying the request id. */
   requestIdHeader: z.string().min(1).default('x-request-id'),
   /** Skip the shield entirely for this route (per-route only; see `routes`). */

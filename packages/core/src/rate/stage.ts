@@ -9,6 +9,7 @@ import { AiShieldError } from '../errors.js';
 import type { Block, RequestContext } from '../stage.js';
 import { createMemoryStore } from './memory.js';
 import type { Limiter, LimiterOptions, LimitResult, RateStore } from './store.js';
+import { createStoreGuards, type StoreGuards } from './store-guard.js';
 
 /** The compiled rate stage of one policy. */
 export interface RateStage {
@@ -25,28 +26,26 @@ export interface RateStage {
 
 class StoreClosedError extends AiShieldError {}
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new AiShieldError('ERR_STORE_UNAVAILABLE', `rate store did not answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
- * A limiter that applies the `onStoreError` policy around a possibly remote store. The insurance
- * limiter is an in-memory twin created on first failure, as rate-limiter-flexible's `insuranceLimiter`.
+ * A limiter that applies the `onStoreError` policy around a possibly remote store. Every call is bounded
+ * by `storeTimeoutMs` through the store's guard (store-guard.ts), which also trips for the following
+ * calls so that a hung store costs a request at most one timeout. The insurance limiter is an in-memory
+ * twin created on first failure, as rate-limiter-flexible's `insuranceLimiter`.
  */
-function guardedLimiter(store: RateStore, spec: LimiterOptions, options: RateOptions): Guarded {
+function guardedLimiter(
+  store: RateStore,
+  spec: LimiterOptions,
+  options: RateOptions,
+  guards: StoreGuards,
+): Guarded {
   const primary = store.createLimiter(spec);
   if (store.kind === 'memory') return (_ctx, op) => op(primary);
+  const guard = guards(store);
+  const probe = () => primary.get('ais:probe');
   let insurance: Limiter | undefined;
   return async (ctx, op) => {
     try {
-      return await withTimeout(op(primary), options.storeTimeoutMs);
+      return await guard.call(() => op(primary), probe, options.storeTimeoutMs);
     } catch (error) {
       const policy = options.onStoreError;
       if (!ctx.failures.some((failure) => failure.stage === 'rate')) {
@@ -54,12 +53,12 @@ function guardedLimiter(store: RateStore, spec: LimiterOptions, options: RateOpt
           stage: 'rate',
           policy,
           error: (error as { code?: string }).code ?? (error as Error).name ?? 'Error',
-          message: `${store.kind} store: ${(error as Error).message}`,
+          message: (error as Error).message,
         });
       }
       if (policy === 'open') return undefined;
       if (policy === 'closed') throw new StoreClosedError('ERR_STORE_UNAVAILABLE', 'rate store unavailable');
-      insurance ??= createMemoryStore().createLimiter(spec);
+      insurance ??= createMemoryStore({ maxKeys: options.maxClients }).createLimiter(spec);
       return op(insurance);
     }
   };
@@ -83,14 +82,20 @@ function tooMany(code: Block['code'], reason: string, result: LimitResult, ctx: 
 }
 
 /** Compiles the rate stage for one policy. `scope` separates the counters of per-route budgets. */
-export function createRateStage(options: RateOptions, scope: string): RateStage {
-  const store = options.store ?? createMemoryStore();
+export function createRateStage(
+  options: RateOptions,
+  scope: string,
+  guards: StoreGuards = createStoreGuards(),
+  defaultStore: () => RateStore = createMemoryStore,
+): RateStage {
+  const store = options.store ?? defaultStore();
   const prefix = `${options.keyPrefix}:${scope}`;
   const perIp = options.perIp
     ? guardedLimiter(
         store,
         { keyPrefix: `${prefix}:ip`, points: options.perIp.points, durationSec: options.perIp.durationSec },
         options,
+        guards,
       )
     : undefined;
   const perIdentity = options.perIdentity
@@ -102,6 +107,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
           durationSec: options.perIdentity.durationSec,
         },
         options,
+        guards,
       )
     : undefined;
   const minInterval =
@@ -110,6 +116,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
           store,
           { keyPrefix: `${prefix}:gap`, points: 1, durationSec: options.minIntervalMs / 1000 },
           options,
+          guards,
         )
       : undefined;
   const failed = options.failedAttempts;
@@ -119,6 +126,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
         store,
         { keyPrefix: `${options.keyPrefix}:fail`, points: failed.max, durationSec: failed.windowSec },
         options,
+        guards,
       )
     : undefined;
 
@@ -128,7 +136,12 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
     const id = `${points}/${durationSec}`;
     let limiter = keyLimiters.get(id);
     if (!limiter) {
-      limiter = guardedLimiter(store, { keyPrefix: `${prefix}:key:${id}`, points, durationSec }, options);
+      limiter = guardedLimiter(
+        store,
+        { keyPrefix: `${prefix}:key:${id}`, points, durationSec },
+        options,
+        guards,
+      );
       keyLimiters.set(id, limiter);
     }
     return limiter;
@@ -137,7 +150,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
   async function lockout(ctx: RequestContext): Promise<Block | undefined> {
     if (!failures || !failed) return undefined;
     try {
-      const state = await failures(ctx, (limiter) => limiter.get(ctx.clientIp));
+      const state = await failures(ctx, (limiter) => limiter.get(ctx.clientKey));
       if (state && state.consumed >= failed.max) {
         return tooMany(
           'ERR_RATE_LOCKED_OUT',
@@ -160,7 +173,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
   }
 
   async function run(ctx: RequestContext, lockoutChecked = false): Promise<Block | undefined> {
-    const ipKey = ctx.clientIp;
+    const ipKey = ctx.clientKey;
     try {
       if (!lockoutChecked) {
         const locked = await lockout(ctx);
@@ -259,9 +272,9 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
   async function recordFailure(ctx: RequestContext): Promise<void> {
     if (!failures || !failed) return;
     try {
-      const result = await failures(ctx, (limiter) => limiter.penalty(ctx.clientIp));
+      const result = await failures(ctx, (limiter) => limiter.penalty(ctx.clientKey));
       if (result && result.consumed >= failed.max) {
-        await failures(ctx, (limiter) => limiter.block(ctx.clientIp, failed.blockDurationSec));
+        await failures(ctx, (limiter) => limiter.block(ctx.clientKey, failed.blockDurationSec));
         ctx.findings.push({
           kind: 'rate.lockout_started',
           severity: 'high',
