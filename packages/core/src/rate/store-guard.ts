@@ -113,17 +113,21 @@ export function createStoreGuard(kind: string, options: StoreGuardOptions = {}):
   };
 }
 
-/** One guard per store object, created on first use: what a shield hands to its stages. */
-export type StoreGuards = (store: object & { readonly kind: string }) => StoreGuard;
+/**
+ * One guard per store connection (`backend`, else the store object), created on first use: what a
+ * shield hands to its stages. The rate store and the replay store over one Redis client share a guard.
+ */
+export type StoreGuards = (store: { readonly kind: string; readonly backend?: object }) => StoreGuard;
 
 /** Creates the per-shield registry of store guards. */
 export function createStoreGuards(options: StoreGuardOptions = {}): StoreGuards {
   const guards = new WeakMap<object, StoreGuard>();
   return (store) => {
-    let guard = guards.get(store);
+    const id = store.backend ?? store;
+    let guard = guards.get(id);
     if (!guard) {
       guard = createStoreGuard(store.kind, options);
-      guards.set(store, guard);
+      guards.set(id, guard);
     }
     return guard;
   };
