@@ -24,6 +24,7 @@ function toJson(options: unknown): string {
 
 defineConformanceSuite({
   name: 'hono (workerd)',
+  runtime: 'workerd',
   async start(options) {
     bundle ??= buildWorker({
       entry: join(root, 'test/conformance-worker.ts'),

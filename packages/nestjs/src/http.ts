@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Decision, Policy, Problem, Shield, ShieldRequest } from '@ai-shield/core';
-import { toShieldRequestFromNode } from '@ai-shield/core/node';
+import { bodyLimits, toShieldRequestFromNode } from '@ai-shield/core/node';
 
 /**
  * The parts of an Express `Request` or a Fastify `FastifyRequest` the shield reads. A Fastify request
@@ -56,7 +56,7 @@ export function toShieldRequest(
     path: query === -1 ? url : url.slice(0, query),
     method: req.method,
     parsedBody: req.body,
-    maxBodyBytes: (policy?.options ?? options).validation.maxBodyBytes,
+    ...bodyLimits((policy?.options ?? options).validation),
     ...(socketIp !== undefined ? { socketIp } : {}),
   });
 }

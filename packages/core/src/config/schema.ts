@@ -102,6 +102,13 @@ const validationSchema = z.strictObject({
   onError: stageErrorPolicy.default('closed'),
   /** Seed `max_size` (1,000,000): largest raw body in bytes; larger bodies get 413 before parsing. */
   maxBodyBytes: z.number().int().positive().default(1_000_000),
+  /** The whole body must arrive within this many ms of the start of the read (408 otherwise). 0: no limit. */
+  bodyTimeoutMs: z.number().int().min(0).default(30_000),
+  /**
+   * After a 5 s grace, a body must keep arriving at this many bytes/s on average (408 otherwise), so a
+   * trickled body cannot hold a socket. 0: no minimum.
+   */
+  minBodyBytesPerSec: z.number().int().min(0).default(1024),
   /** Deepest JSON nesting; checked by a linear pre-scan before `JSON.parse`. */
   maxDepth: z.number().int().positive().default(32),
   /** Most keys in one JSON object. */

@@ -51,6 +51,22 @@ function block(ctx: RequestContext, result: Block, kind: string, path?: string):
 /** Runs the validation stage; returns a Block to refuse the request, or undefined to continue. */
 export function runValidation(ctx: RequestContext, options: ValidationOptions): Block | undefined {
   const { req } = ctx;
+  if (req.bodyTimedOut) {
+    // The rest of the body is still on the socket: close it rather than wait for it (RFC 9110 §15.5.9).
+    ctx.headers.connection = 'close';
+    return block(
+      ctx,
+      {
+        status: 408,
+        code: 'ERR_VALIDATION_BODY_TIMEOUT',
+        reason:
+          req.bodyTimedOut === 'too_slow'
+            ? `Request body arrived slower than ${options.minBodyBytesPerSec} bytes/s`
+            : `Request body not received within ${options.bodyTimeoutMs} ms`,
+      },
+      'body.timeout',
+    );
+  }
   const declaredSize = req.rawSize ?? Number(req.headers['content-length'] ?? 0);
   if (req.bodyTruncated || declaredSize > options.maxBodyBytes) {
     return block(
