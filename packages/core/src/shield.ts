@@ -404,7 +404,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
       }
     }
     try {
-      // Waits at most audit.budgetMs (default 0: not at all); the write itself happens off the request path.
+      // By default waits until a refusal's entry is on stable storage (audit.acknowledge), at most
+      // audit.budgetMs: a client never sees a refusal that a crash could then erase from the log.
       const pending = monitor.recordDecision(decision, req, protectOptions.skipStages !== undefined);
       if (pending) await pending;
     } catch (error) {
