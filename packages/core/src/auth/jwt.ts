@@ -389,7 +389,6 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
     ttl: number,
   ): Promise<{ first: boolean; failure?: string }> {
     if (store.kind === 'memory') return { first: await store.claim(key, ttl) };
-    const what = `${store.kind} nonce store`;
     try {
       const first = guards
         ? await guards(store).call(
@@ -397,7 +396,7 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
             () => store.claim('ais:probe', 1),
             replayTimeout,
           )
-        : await withTimeout(store.claim(key, ttl), replayTimeout, what);
+        : await withTimeout(store.claim(key, ttl), replayTimeout, `${store.kind} nonce store`);
       return { first };
     } catch (error) {
       if (onStoreError === 'closed') throw error;
@@ -476,6 +475,7 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
       if (!roles || !scopes) return fail('ERR_ACCESS_TOKEN_INVALID', 'token_claims', INVALID);
 
       const store = replayStore();
+      let storeFailure: string | undefined;
       if (store) {
         const id = typeof payload.jti === 'string' ? payload.jti : payload.nonce;
         if (typeof id !== 'string' || id.length === 0 || id.length > 256) {
@@ -490,19 +490,17 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
         const claimed = await claim(store, key, Math.max(1, ttl));
         if (!claimed.first)
           return fail('ERR_ACCESS_TOKEN_REPLAYED', 'token_replayed', 'The access token was already used');
-        if (claimed.failure) {
-          return {
-            ok: true,
-            subject,
-            roles,
-            scopes,
-            ...(kid ? { kid } : {}),
-            payload,
-            storeFailure: claimed.failure,
-          };
-        }
+        storeFailure = claimed.failure;
       }
-      return { ok: true, subject, roles, scopes, ...(kid ? { kid } : {}), payload };
+      return {
+        ok: true,
+        subject,
+        roles,
+        scopes,
+        ...(kid ? { kid } : {}),
+        payload,
+        ...(storeFailure ? { storeFailure } : {}),
+      };
     },
   };
 }

@@ -3,7 +3,8 @@
  * patterns"): per-client signals that no single request shows.
  *
  * - `behavior.repeated_input`: the same normalized input from one client to one route N times in a
- *   window. Counted through a `RateStore` limiter, so the count is shared when the store is Redis.
+ *   window. Counted among the client's recent inputs in memory, and through a `RateStore` limiter when
+ *   the store is shared (Redis), so that instances agree.
  * - `behavior.near_duplicate_probing`: many small perturbations of one input (model extraction,
  *   adversarial search). SimHash signatures of the client's recent inputs, in memory.
  * - `behavior.request_rate` / `behavior.failure_rate`: the client's decayed request rate or failure
@@ -16,10 +17,10 @@
  * timers: state is created lazily and decayed on access, so the tracker is safe to build inside a
  * Worker's handler.
  *
- * Repeats are counted among the client's recent inputs in memory (its ring of `historySize`
- * fingerprints within `repeatWindowSec`). With a shared store (Redis) they are counted there too, so
- * that instances agree; each call waits at most `storeTimeoutMs`, and when the store fails the ring's
- * count is used (insurance) and the failure is reported.
+ * Repeats in memory are counted in the client's ring of its last `historySize` input fingerprints
+ * within `repeatWindowSec` (so the count saturates at `historySize`, far above the threshold). With a
+ * shared store each call waits at most `storeTimeoutMs`; when the store fails, the ring's count is used
+ * (insurance) and the failure is reported.
  * How the tracker's score combines with the other stages: see `behavior-risk.ts` (`combineRisk`).
  * @module
  */

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import fc from 'fast-check';
 import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,19 @@ function clock(start = 1_700_000_000_000) {
   return { now: () => t, advance: (ms: number) => void (t += ms) };
 }
 
-const activeTimers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+/** Live `Timeout` objects, unref'd ones included (getActiveResourcesInfo() lists only ref'd ones). */
+function countTimers(): { live(): number; stop(): void } {
+  const ids = new Set<number>();
+  const hook = createHook({
+    init(id, type) {
+      if (type === 'Timeout') ids.add(id);
+    },
+    destroy(id) {
+      ids.delete(id);
+    },
+  }).enable();
+  return { live: () => ids.size, stop: () => void hook.disable() };
+}
 
 describe('createMemoryStore', () => {
   it('counts fixed windows like rate-limiter-flexible: limit, remaining, reset, block', async () => {
@@ -70,13 +83,21 @@ describe('createMemoryStore', () => {
     );
   });
 
-  it('arms no timer per key, and holds at most maxKeys keys per limiter', async () => {
+  it('arms no timer per key (RateLimiterMemory arms one each), and holds at most maxKeys keys', async () => {
     const c = clock();
     const store = createMemoryStore({ maxKeys: 1000, now: c.now });
     const limiter = store.createLimiter({ keyPrefix: 'ip', points: 10, durationSec: 60 });
-    const before = activeTimers();
-    for (let i = 0; i < 20_000; i++) await limiter.consume(`10.0.${i >> 8}.${i & 255}`);
-    expect(activeTimers()).toBe(before);
+    const timers = countTimers();
+    try {
+      for (let i = 0; i < 20_000; i++) await limiter.consume(`10.0.${i >> 8}.${i & 255}`);
+      expect(timers.live()).toBe(0);
+      const theirs = new RateLimiterMemory({ points: 10, duration: 60 });
+      for (let i = 0; i < 100; i++) await theirs.consume(`k${i}`);
+      expect(timers.live()).toBe(100); // the count works
+      for (let i = 0; i < 100; i++) await theirs.delete(`k${i}`);
+    } finally {
+      timers.stop();
+    }
     expect(store.stats().ip).toMatchObject({ size: 1000, capacity: 1000 });
   });
 

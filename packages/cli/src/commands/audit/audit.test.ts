@@ -112,7 +112,9 @@ describe('ai-shield audit verify', () => {
     writeFileSync(last, `${kept.join('\n')}\n`);
     const cut = await run('audit', 'verify', '--no-checkpoints', ...files);
     expect(cut.code).toBe(1);
-    expect(cut.out).toMatch(/^FAIL {2}truncated.*the head record names entry 11 but the log ends at entry 10/);
+    expect(cut.out).toMatch(
+      /^FAIL {2}truncated.*the head record names entry 11 but the log ends at entry 10/,
+    );
     // Without the head (and the checkpoints) the cut is invisible: the head is what caught it.
     expect((await run('audit', 'verify', '--no-checkpoints', '--no-head', ...files)).code).toBe(0);
   });

@@ -1,0 +1,49 @@
+/**
+ * The small, in-suite version of the soak (bench/src/soak.mjs runs 1,000,000 clients with a heap
+ * ceiling): a flood of distinct clients leaves the per-client state at its caps, with no timer per client.
+ */
+import { createHook } from 'node:async_hooks';
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../src/rate/memory.js';
+import { createShield } from '../src/shield.js';
+
+describe('a flood of distinct clients', () => {
+  it('20,000 clients (IPv4 and IPv6): counters held at their caps, no timer per client', async () => {
+    const store = createMemoryStore({ maxKeys: 2000 });
+    const shield = createShield({
+      env: false,
+      logger: { warn: () => {}, error: () => {} },
+      rate: { store },
+      detection: { behavior: { maxClients: 500 } },
+    });
+    const timers = new Set<number>();
+    const hook = createHook({
+      init(id, type) {
+        if (type === 'Timeout') timers.add(id);
+      },
+      destroy(id) {
+        timers.delete(id);
+      },
+    }).enable();
+    try {
+      for (let n = 0; n < 20_000; n++) {
+        const decision = await shield.protect({
+          method: 'POST',
+          path: '/v1/chat',
+          headers: { 'content-type': 'application/json' },
+          socketIp:
+            n % 2 ? `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` : `2001:db8:${n.toString(16)}::1`,
+          bodyText: JSON.stringify({ messages: [{ role: 'user', content: `Name a river (${n})` }] }),
+        });
+        expect(decision.status).toBe(200);
+      }
+      expect(timers.size).toBe(0);
+    } finally {
+      hook.disable();
+    }
+    const stats = store.stats();
+    expect(stats['ais:g:ip']).toMatchObject({ size: 2000, capacity: 2000 });
+    expect(stats['ais:g:ip']!.evicted).toBeGreaterThan(15_000);
+    for (const table of Object.values(stats)) expect(table.size).toBeLessThanOrEqual(2000);
+  });
+});
