@@ -64,7 +64,11 @@ function readIPv4(text: string): number {
  * Parses one address as it appears in a header or from the socket: IPv4, IPv6 (optionally in brackets,
  * with a zone id), or either with a port (`1.2.3.4:80`, `[::1]:80`). Returns undefined for anything else.
  */
-function parseAddress(raw: string, subnet: number): { ip: string; key: string } | undefined {
+function parseAddress(
+  raw: string,
+  subnet: number,
+  fromSocket = false,
+): { ip: string; key: string } | undefined {
   let text = raw.trim();
   if (text.length === 0 || text.length > MAX_ADDRESS_CHARS) return undefined;
   if (text.charCodeAt(0) === 91 /* [ */) {
@@ -77,8 +81,9 @@ function parseAddress(raw: string, subnet: number): { ip: string; key: string } 
     const host = colon < 0 ? text : text.slice(0, colon);
     const v4 = readIPv4(host);
     if (v4 < 0) return undefined;
-    if (host === raw) return { ip: raw, key: raw };
-    // Rebuilt, not sliced: a slice of a header would keep the whole header alive in the counters.
+    if (fromSocket && host === raw) return { ip: raw, key: raw };
+    // Rebuilt, not sliced: a slice of a header (V8 keeps the whole header alive behind a substring of 13+
+    // characters) would cost the header's size per counter.
     const ip = `${v4 >>> 24}.${(v4 >>> 16) & 255}.${(v4 >>> 8) & 255}.${v4 & 255}`;
     return { ip, key: ip };
   }
@@ -121,7 +126,7 @@ export function createClientIpResolver(trust: TrustProxy, options: ClientIpOptio
   const subnet = options.ipv6Subnet ?? 64;
   // Socket addresses come from the OS; unparseable ones (a Unix socket) still count as one client.
   const fromSocket = (socketIp: string | undefined): ClientAddress =>
-    socketIp ? (parseAddress(socketIp, subnet) ?? { ip: socketIp, key: socketIp }) : UNKNOWN;
+    socketIp ? (parseAddress(socketIp, subnet, true) ?? { ip: socketIp, key: socketIp }) : UNKNOWN;
   if (trust === false) return (socketIp) => fromSocket(socketIp);
 
   const pick: (socketIp: string | undefined, forwarded: string) => string | undefined =
