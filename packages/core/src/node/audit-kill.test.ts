@@ -1,7 +1,8 @@
 /**
  * A crash must not erase a refusal the client has seen (issue 13: 65 of 2,000 refusals were missing from
  * the log after SIGKILL at 50 concurrent requests, and `audit verify` still said OK). A real child
- * process serves HTTP with the shield's defaults; clients send prompt injections (403) at 50 in flight;
+ * process serves HTTP with the shield's defaults; clients send prompt injections (403) and bodies of the
+ * wrong media type (415, a refusal that does not depend on the detector) at 50 in flight;
  * the child is killed with SIGKILL mid-traffic; every refusal any client received must be in the log,
  * and the log must verify after the restart repairs it.
  */
@@ -49,7 +50,7 @@ function post(port: number, n: number): Promise<{ status: number; id: string } |
         path: '/v1/chat',
         agent: false,
         headers: {
-          'content-type': 'application/json',
+          'content-type': n % 2 === 0 ? 'application/json' : 'text/plain',
           'content-length': Buffer.byteLength(body),
           // One address per request: no rate limit or lockout, every answer is the detection's 403.
           'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
@@ -95,7 +96,7 @@ describe('SIGKILL during refusals (real child process, real HTTP)', () => {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     await exited;
     expect(child.signalCode).toBe('SIGKILL');
-    expect(refused.length).toBeGreaterThanOrEqual(KILL_AFTER * 0.9);
+    expect(refused.length).toBeGreaterThanOrEqual(KILL_AFTER / 2);
 
     const logged = new Set<string>();
     for (const file of logFiles(dir)) {
