@@ -8,6 +8,7 @@ import { alertsOptionsSchema, auditOptionsSchema, incidentsOptionsSchema } from 
 import { accessOptionsSchema } from '../auth/options.js';
 import { outputOptionsSchema } from '../output/options.js';
 import type { Decision, ShieldRequest } from '../types.js';
+import { DEFAULT_BODY_TIMEOUTS } from '../validation/read-body.js';
 
 /** What to do when a stage throws unexpectedly: pass the request (`open`) or refuse it (`closed`, 503). */
 export const stageErrorPolicy = z.enum(['open', 'closed']);
@@ -103,12 +104,12 @@ const validationSchema = z.strictObject({
   /** Seed `max_size` (1,000,000): largest raw body in bytes; larger bodies get 413 before parsing. */
   maxBodyBytes: z.number().int().positive().default(1_000_000),
   /** The whole body must arrive within this many ms of the start of the read (408 otherwise). 0: no limit. */
-  bodyTimeoutMs: z.number().int().min(0).default(30_000),
+  bodyTimeoutMs: z.number().int().min(0).default(DEFAULT_BODY_TIMEOUTS.timeoutMs),
   /**
    * After a 5 s grace, a body must keep arriving at this many bytes/s on average (408 otherwise), so a
    * trickled body cannot hold a socket. 0: no minimum.
    */
-  minBodyBytesPerSec: z.number().int().min(0).default(1024),
+  minBodyBytesPerSec: z.number().int().min(0).default(DEFAULT_BODY_TIMEOUTS.minBytesPerSec),
   /** Deepest JSON nesting; checked by a linear pre-scan before `JSON.parse`. */
   maxDepth: z.number().int().positive().default(32),
   /** Most keys in one JSON object. */
