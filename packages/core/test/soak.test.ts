@@ -2,12 +2,12 @@
  * The small, in-suite version of the soak (bench/src/soak.mjs runs 1,000,000 clients with a heap
  * ceiling): a flood of distinct clients leaves the per-client state at its caps, with no timer per client.
  */
-import { createHook } from 'node:async_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../src/rate/memory.js';
 import { createShield } from '../src/shield.js';
+import { countTimers } from './timers.js';
 
 describe('a flood of distinct clients', () => {
   it('20,000 clients (IPv4 and IPv6): counters held at their caps, no timer per client', async () => {
@@ -18,15 +18,7 @@ describe('a flood of distinct clients', () => {
       rate: { store },
       detection: { behavior: { maxClients: 500 } },
     });
-    const timers = new Set<number>();
-    const hook = createHook({
-      init(id, type) {
-        if (type === 'Timeout') timers.add(id);
-      },
-      destroy(id) {
-        timers.delete(id);
-      },
-    }).enable();
+    const timers = countTimers();
     try {
       for (let n = 0; n < 20_000; n++) {
         const decision = await shield.protect({
@@ -39,9 +31,9 @@ describe('a flood of distinct clients', () => {
         });
         expect(decision.status).toBe(200);
       }
-      expect(timers.size).toBe(0);
+      expect(timers.live()).toBe(0);
     } finally {
-      hook.disable();
+      timers.stop();
     }
     const stats = store.stats();
     expect(stats['ais:g:ip']).toMatchObject({ size: 2000, capacity: 2000 });

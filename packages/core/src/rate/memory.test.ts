@@ -1,27 +1,13 @@
-import { createHook } from 'node:async_hooks';
 import fc from 'fast-check';
 import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
 import { describe, expect, it } from 'vitest';
+import { countTimers } from '../../test/timers.js';
 import { adaptLimiter } from './limiter-adapter.js';
 import { createMemoryStore } from './memory.js';
 
 function clock(start = 1_700_000_000_000) {
   let t = start;
   return { now: () => t, advance: (ms: number) => void (t += ms) };
-}
-
-/** Live `Timeout` objects, unref'd ones included (getActiveResourcesInfo() lists only ref'd ones). */
-function countTimers(): { live(): number; stop(): void } {
-  const ids = new Set<number>();
-  const hook = createHook({
-    init(id, type) {
-      if (type === 'Timeout') ids.add(id);
-    },
-    destroy(id) {
-      ids.delete(id);
-    },
-  }).enable();
-  return { live: () => ids.size, stop: () => void hook.disable() };
 }
 
 describe('createMemoryStore', () => {
