@@ -1,10 +1,11 @@
 /**
  * Audit log benchmark (pnpm --dir bench run bench:audit, after pnpm build):
- * - appends per second for each durability setting (file sink `entry` = fdatasync before ack, `batch`,
- *   and the memory sink), with 1 and 64 appends in flight;
+ * - appends per second for each durability setting (file sink `refusals` with every record a refusal =
+ *   fdatasync per group commit, `entry`, `batch`, and the memory sink), with 1 and 64 appends in flight;
  * - verify speed in MB/s (streamed from files, and in memory);
- * - the latency a request pays for auditing: protect() p50/p99 on audited (blocked) requests with the
- *   audit log off, on (budget 0), and on with a 5 ms budget over `entry` durability.
+ * - the latency a refusal pays for being on disk before its answer: protect() p50/p99 on blocked
+ *   requests with the audit log off, with `acknowledge: 'none'` (queued only), and with the default
+ *   `acknowledge: 'refusals'` over the file sink's default durability, 1 and 50 requests in flight.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,9 @@ import { createFileSink, readCheckpointFiles, verifyAuditFiles } from '@ai-shiel
 
 const KEY = 'bench-audit-key-0123456789abcdef';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const record = (i) => ({
+const record = (i, durable = false) => ({
   type: 'decision',
+  durable,
   requestId: `req-${i}`,
   clientIp: `203.0.113.${i % 250}`,
   request: { method: 'POST', path: '/v1/chat' },
@@ -32,7 +34,7 @@ const record = (i) => ({
   },
 });
 
-async function appendRate(makeSink, inFlight) {
+async function appendRate(makeSink, inFlight, durable) {
   const log = createAuditLog({ sink: makeSink(), instance: 'bench', model: 'bench', hmacKey: KEY });
   await log.append(record(-1)); // open the sink outside the measurement
   let n = 0;
@@ -40,7 +42,7 @@ async function appendRate(makeSink, inFlight) {
   const started = performance.now();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
-      while (performance.now() < deadline) await log.append(record(n++));
+      while (performance.now() < deadline) await log.append(record(n++, durable));
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
@@ -52,7 +54,7 @@ function pct(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function protectLatency(options, n = 3000) {
+async function protectLatency(options, inFlight = 1, n = 3000) {
   const shield = createShield({
     env: false,
     logger: { warn() {}, error() {} },
@@ -68,14 +70,22 @@ async function protectLatency(options, n = 3000) {
   });
   for (let i = 0; i < 200; i++) await shield.protect(request(i));
   const samples = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await shield.protect(request(i));
-    samples.push(performance.now() - t);
-  }
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < n) {
+        const i = next++;
+        const t = performance.now();
+        await shield.protect(request(i));
+        samples.push(performance.now() - t);
+      }
+    }),
+  );
+  const perSec = Math.round(n / ((performance.now() - started) / 1000));
   await shield.close();
   samples.sort((a, b) => a - b);
-  return { p50: pct(samples, 50), p99: pct(samples, 99) };
+  return { p50: pct(samples, 50), p99: pct(samples, 99), perSec };
 }
 
 const dirs = [];
@@ -91,14 +101,26 @@ try {
   console.log('|---|---:|---:|');
   const sinks = [
     [
+      'file, refusals (default), every record a refusal: fdatasync per group commit',
+      () => createFileSink({ dir: tmp(), model: 'bench' }),
+      true,
+    ],
+    [
       'file, entry (fdatasync per ack)',
       () => createFileSink({ dir: tmp(), model: 'bench', durability: 'entry' }),
+      false,
     ],
-    ['file, batch (1 s window)', () => createFileSink({ dir: tmp(), model: 'bench', durability: 'batch' })],
-    ['memory', () => createMemorySink({ maxEntries: 1000 })],
+    [
+      'file, batch (1 s window)',
+      () => createFileSink({ dir: tmp(), model: 'bench', durability: 'batch' }),
+      false,
+    ],
+    ['memory', () => createMemorySink({ maxEntries: 1000 }), false],
   ];
-  for (const [name, make] of sinks) {
-    console.log(`| ${name} | ${await appendRate(make, 1)} | ${await appendRate(make, 64)} |`);
+  for (const [name, make, durable] of sinks) {
+    console.log(
+      `| ${name} | ${await appendRate(make, 1, durable)} | ${await appendRate(make, 64, durable)} |`,
+    );
   }
 
   const dir = tmp();
@@ -134,23 +156,26 @@ try {
     `\nverify (HMAC, ${streamed.entries} entries, ${mb.toFixed(1)} MB): streamed from files ${(mb / streamedSec).toFixed(1)} MB/s (${Math.round(streamed.entries / streamedSec)} entries/s), in memory ${(mb / memSec).toFixed(1)} MB/s`,
   );
 
-  console.log('\n| protect() on an audited (blocked) request | p50 ms | p99 ms |');
-  console.log('|---|---:|---:|');
+  console.log('\n| protect() on a refused request | in flight | p50 ms | p99 ms | refusals/s |');
+  console.log('|---|---:|---:|---:|---:|');
   const rows = [
-    ['audit off', { audit: { enabled: false }, incidents: { enabled: false } }],
-    ['audit on, memory sink, budget 0', { audit: { sink: createMemorySink(), hmacKey: KEY } }],
+    ['audit off', () => ({ audit: { enabled: false }, incidents: { enabled: false } })],
     [
-      'audit on, file sink entry, budget 0',
-      { audit: { sink: createFileSink({ dir: tmp(), model: 'lat' }), hmacKey: KEY } },
+      "file sink, acknowledge 'none' (queued, not waited for)",
+      () => ({
+        audit: { sink: createFileSink({ dir: tmp(), model: 'lat' }), hmacKey: KEY, acknowledge: 'none' },
+      }),
     ],
     [
-      'audit on, file sink entry, budget 5 ms',
-      { audit: { sink: createFileSink({ dir: tmp(), model: 'lat' }), hmacKey: KEY, budgetMs: 5 } },
+      "file sink, acknowledge 'refusals' (default: on disk, fdatasync'd, before the answer)",
+      () => ({ audit: { sink: createFileSink({ dir: tmp(), model: 'lat' }), hmacKey: KEY } }),
     ],
   ];
-  for (const [name, options] of rows) {
-    const { p50, p99 } = await protectLatency(options);
-    console.log(`| ${name} | ${p50.toFixed(3)} | ${p99.toFixed(3)} |`);
+  for (const inFlight of [1, 50]) {
+    for (const [name, options] of rows) {
+      const { p50, p99, perSec } = await protectLatency(options(), inFlight);
+      console.log(`| ${name} | ${inFlight} | ${p50.toFixed(3)} | ${p99.toFixed(3)} | ${perSec} |`);
+    }
   }
 } finally {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,18 @@
 /**
  * `pnpm --dir bench run bench:pipeline`: the in-process cost of the pipeline per ~1 KB chat request
  * (protect + checkResponse), from 20k simulated clients, with each default stage turned off in turn so
- * the differences show what each stage costs.
+ * the differences show what each stage costs. BENCH_CORE=<folder of a built @ai-shield/core dist>
+ * measures another build; BENCH_ONLY=defaults runs the first case only.
  */
-import { createShield } from '@ai-shield/core';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// BENCH_REQUESTS / BENCH_WARMUP: fewer requests, e.g. for instruction counts under valgrind.
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
+const { createShield } = process.env.BENCH_CORE
+  ? await import(pathToFileURL(join(process.env.BENCH_CORE, 'index.mjs')).href)
+  : await import('@ai-shield/core');
 
 const cities = [
   'Lisbon',
@@ -72,8 +81,8 @@ async function run(label, options) {
     shield.checkResponse(resp(body.length), d);
     return d;
   };
-  for (let i = 0; i < 5000; i++) await once();
-  const N = 20000;
+  for (let i = 0; i < WARMUP; i++) await once();
+  const N = REQUESTS;
   const t = performance.now();
   let flagged = 0;
   for (let i = 0; i < N; i++) {
@@ -88,6 +97,7 @@ async function run(label, options) {
   );
 }
 await run('defaults', {});
+if (process.env.BENCH_ONLY === 'defaults') process.exit(0);
 await run('behavior off', { detection: { behavior: { enabled: false } } });
 await run('text scan + behavior off', { detection: { behavior: { enabled: false }, textPaths: ['-'] } });
 await run('detection off', { detection: { enabled: false } });

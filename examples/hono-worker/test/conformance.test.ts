@@ -13,6 +13,7 @@ let bundle: Promise<string> | undefined;
 
 defineConformanceSuite({
   name: 'hono (workerd)',
+  runtime: 'workerd',
   async start(options) {
     bundle ??= buildWorker({
       entry: join(root, 'test/conformance-worker.ts'),

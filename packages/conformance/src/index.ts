@@ -10,6 +10,7 @@
  * @module
  */
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import type { ShieldOptions } from '@ai-shield/core';
 import { chatSchema, createTokenIssuer, tensorSchema } from '@ai-shield/core';
 import fc from 'fast-check';
@@ -32,6 +33,8 @@ export interface ConformanceServer {
 
 export interface ConformanceHarness {
   name: string;
+  /** Where the app runs; `workerd` manages connections itself. Default `node`. */
+  runtime?: 'node' | 'workerd';
   /** Starts the app with these shield options (already including `env: false`). */
   start(options: ShieldOptions): Promise<ConformanceServer>;
   /**
@@ -121,6 +124,57 @@ async function problemOf(res: Response) {
   return body as { code: string; status: number; requestId: string; errors?: Array<{ path: string }> };
 }
 
+/**
+ * Sends the headers of a 100-byte chat body, then one byte every `everyMs`. Resolves once the server has
+ * answered: the raw response, how many body bytes had been sent by then, and whether the server closed
+ * the connection within a second of answering.
+ */
+function trickle(
+  url: URL,
+  everyMs: number,
+): Promise<{ response: string; sentWhenAnswered: number; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let response = '';
+    let sent = 0;
+    let sentWhenAnswered = -1;
+    let closed = false;
+    const timer = setInterval(() => {
+      if (sent++ < 99 && socket.writable) socket.write('a');
+    }, everyMs);
+    const giveUp = setTimeout(() => socket.destroy(new Error('no answer within 15 s')), 15_000);
+    const finish = () => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      socket.destroy();
+      resolve({ response, sentWhenAnswered, closed });
+    };
+    socket.on('connect', () => {
+      socket.write(
+        `POST /v1/chat HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+      );
+    });
+    socket.on('data', (chunk) => {
+      if (sentWhenAnswered < 0) sentWhenAnswered = sent;
+      response += chunk.toString();
+      const head = response.indexOf('\r\n\r\n');
+      const length = /content-length: *(\d+)/i.exec(response.slice(0, head))?.[1];
+      if (head >= 0 && length && response.length - head - 4 >= Number(length)) {
+        clearInterval(timer);
+        setTimeout(finish, 1000);
+      }
+    });
+    socket.on('error', (error) => {
+      // A reset once the server has answered and closed is expected.
+      if (!response) reject(error);
+    });
+    socket.on('close', () => {
+      closed = true;
+      finish();
+    });
+  });
+}
+
 /** Registers the suite for one adapter. */
 export function defineConformanceSuite(harness: ConformanceHarness): void {
   describe(`conformance: ${harness.name}`, () => {
@@ -178,6 +232,20 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
         const problem = await problemOf(res);
         expect(problem).toMatchObject({ status, code });
         expect(problem.requestId).toBe(res.headers.get('x-request-id'));
+      }
+    });
+
+    it('answers a trickled body with 408 and closes the connection', async () => {
+      const url = new URL(await start({ validation: { bodyTimeoutMs: 500 } }));
+      const { response, sentWhenAnswered, closed } = await trickle(url, 100);
+      expect(response).toMatch(/^HTTP\/1\.1 408 /);
+      expect(response).toContain('"code":"ERR_VALIDATION_BODY_TIMEOUT"');
+      // Answered while most of the body was still to come.
+      expect(sentWhenAnswered).toBeLessThan(50);
+      // Node servers then close the socket; workerd owns its connections (and drops `Connection`).
+      if (harness.runtime !== 'workerd') {
+        expect(response.toLowerCase()).toContain('connection: close');
+        expect(closed).toBe(true);
       }
     });
 

@@ -8,6 +8,7 @@
 export const ERROR_CODES = {
   ERR_CONFIG_INVALID: { status: 500, title: 'Invalid AI Shield configuration' },
   ERR_VALIDATION_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  ERR_VALIDATION_BODY_TIMEOUT: { status: 408, title: 'Request body not received in time' },
   ERR_VALIDATION_CONTENT_TYPE: { status: 415, title: 'Unsupported content type' },
   ERR_VALIDATION_MALFORMED: { status: 400, title: 'Malformed request body' },
   ERR_VALIDATION_EMPTY: { status: 400, title: 'Empty request body' },

@@ -98,7 +98,15 @@ export {
 } from './shield.js';
 export type * from './types.js';
 export { isAllowedMediaType, mediaType } from './validation/content-type.js';
-export { type BodyText, readBodyText } from './validation/read-body.js';
+export {
+  awaitBody,
+  type BodyText,
+  type BodyTimeoutReason,
+  type BodyTimeouts,
+  bodyTimeouts,
+  DEFAULT_BODY_TIMEOUTS,
+  readBodyText,
+} from './validation/read-body.js';
 export { hasInvisibleCharacters, sanitizeText } from './validation/sanitize.js';
 export {
   type ChatSchemaOptions,

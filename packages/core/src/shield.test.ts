@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemorySink } from './audit/memory-sink.js';
 import { createTokenIssuer } from './auth/jwt.js';
 import { createShield, isDenied, toProblem } from './shield.js';
 import type { ShieldRequest } from './types.js';
@@ -416,5 +417,30 @@ describe('createShield().protect', () => {
       detection: { external: async () => ({ score: 0.95 }) },
     }).protect(chat('An ordinary question about gardening.'));
     expect(scored).toMatchObject({ action: 'block', status: 403 });
+  });
+});
+
+describe('audit acknowledgement', () => {
+  // A refusal that does not depend on the detector: the wrong media type (415).
+  const refused = chat('hello', { headers: { 'content-type': 'text/plain' } });
+
+  it('a refusal is in the audit log before protect() resolves (acknowledge: refusals)', async () => {
+    const sink = createMemorySink();
+    const shield = createShield({ ...quiet, audit: { sink } });
+    const decision = await shield.protect(refused);
+    expect(isDenied(decision)).toBe(true);
+    expect(sink.lines().some((line) => line.includes(decision.requestId))).toBe(true);
+    // Allowed (and flagged) requests are not waited for.
+    const allowed = await shield.protect(chat('What is the boiling point of water at sea level?'));
+    expect(allowed.action).toBe('allow');
+  });
+
+  it('acknowledge: none answers at once and writes the entry later', async () => {
+    const sink = createMemorySink();
+    const shield = createShield({ ...quiet, audit: { sink, acknowledge: 'none' } });
+    const decision = await shield.protect(refused);
+    expect(sink.lines().some((line) => line.includes(decision.requestId))).toBe(false);
+    await shield.flush();
+    expect(sink.lines().some((line) => line.includes(decision.requestId))).toBe(true);
   });
 });

@@ -20,6 +20,7 @@ import type { StreamHooks } from './output/stream.js';
 import { createMemoryStore } from './rate/memory.js';
 import { createRateStage, type RateStage } from './rate/stage.js';
 import type { RateStore } from './rate/store.js';
+import { createStoreGuards } from './rate/store-guard.js';
 import { scoreFromSeverity, severityFromScore } from './risk.js';
 import { createRouteTable, loosens, PATH_CONFLICT } from './routes.js';
 import type { Block, RequestContext } from './stage.js';
@@ -147,7 +148,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
   const { options, routes, notices } = resolveOptions(input);
   const logger = options.logger ?? consoleLogger;
   for (const notice of notices) logger.warn(notice);
-  const resolveIp = createClientIpResolver(options.trustProxy);
+  const resolveIp = createClientIpResolver(options.trustProxy, { ipv6Subnet: options.ipv6Subnet });
   const warnUntrustedProxy = untrustedProxyWarning(options, logger);
   // Audit log, incidents and alerts (audit/, incidents/, alerts/): nothing starts until first use.
   const monitor = createSecurityMonitor(options, logger);
@@ -168,11 +169,18 @@ export function createShield(input: ShieldOptions = {}): Shield {
       return checker;
     };
   };
+  // One in-memory store per shield (created on first use), and one guard per store: a store that
+  // stopped answering is skipped by every stage at once (rate/store-guard.ts).
   let memoryStore: RateStore | undefined;
-  const storeFor = (resolved: ResolvedOptions) => () =>
-    resolved.rate.store ?? (memoryStore ??= createMemoryStore());
+  const memory = () => (memoryStore ??= createMemoryStore({ maxKeys: options.rate.maxClients }));
+  const storeFor = (resolved: ResolvedOptions) => () => resolved.rate.store ?? memory();
+  const guards = createStoreGuards();
   // Key imports, JWKS caches, the replay store and API key rings, shared by every policy of this shield.
-  const accessShared = createAccessShared(logger);
+  const accessShared = createAccessShared(logger, {
+    guards,
+    storeTimeoutMs: options.rate.storeTimeoutMs,
+    onStoreError: options.rate.onStoreError,
+  });
   const policies = new Map<string, Policy>();
   const compile = (key: string, resolved: ResolvedOptions, ownRate = true): Policy => {
     const compiled: Policy = {
@@ -185,8 +193,11 @@ export function createShield(input: ShieldOptions = {}): Shield {
         accessShared,
         key === '*' ? 'access' : `routes["${key}"].access`,
       ),
-      rate: createRateStage(resolved.rate, key === '*' ? 'g' : key),
-      detection: createDetectionStage(resolved.detection, storeFor(resolved)),
+      rate: createRateStage(resolved.rate, key === '*' ? 'g' : key, guards, memory),
+      detection: createDetectionStage(resolved.detection, storeFor(resolved), {
+        guards,
+        storeTimeoutMs: resolved.rate.storeTimeoutMs,
+      }),
       output: compileOutput(resolved),
     };
     policies.set(key, compiled);
@@ -292,9 +303,12 @@ export function createShield(input: ShieldOptions = {}): Shield {
     const requestId =
       protectOptions.requestId ??
       (incomingId && REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID());
+    const client = resolveIp(req.socketIp, req.headers);
+    if (client.finding) findings.push(client.finding);
     const ctx: RequestContext = {
       req,
-      clientIp: resolveIp(req.socketIp, req.headers),
+      clientIp: client.ip,
+      clientKey: client.key,
       body: req.body,
       findings,
       signals: [],
@@ -431,7 +445,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
       }
     }
     try {
-      // Waits at most audit.budgetMs (default 0: not at all); the write itself happens off the request path.
+      // By default waits until a refusal's entry is on stable storage (audit.acknowledge), at most
+      // audit.budgetMs: a client never sees a refusal that a crash could then erase from the log.
       const pending = monitor.recordDecision(decision, req, protectOptions.skipStages !== undefined);
       if (pending) await pending;
     } catch (error) {

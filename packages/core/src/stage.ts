@@ -26,6 +26,8 @@ export interface Block {
 export interface RequestContext {
   req: ShieldRequest;
   clientIp: string;
+  /** Key of the per-client counters: `clientIp`, or its IPv6 prefix (`ipv6Subnet`). */
+  clientKey: string;
   identity?: Identity;
   /**
    * The identity a refused but genuine credential names (a correctly signed token that expired or has

@@ -18,7 +18,7 @@ export type StageName = 'access' | 'rate' | 'validation' | 'detection';
 export type FindingSource = StageName | 'response';
 
 /** HTTP statuses a decision can carry. */
-export type DecisionStatus = 200 | 400 | 401 | 403 | 413 | 415 | 422 | 429 | 503;
+export type DecisionStatus = 200 | 400 | 401 | 403 | 408 | 413 | 415 | 422 | 429 | 503;
 
 /** Where in the request (or response) a finding points. */
 export interface FindingLocation {
@@ -82,6 +82,11 @@ export interface ShieldRequest {
   rawSize?: number;
   /** Set by an adapter that stopped reading because the body exceeded `validation.maxBodyBytes`. */
   bodyTruncated?: boolean;
+  /**
+   * Set by an adapter that gave up reading a body that did not arrive within `validation.bodyTimeoutMs`
+   * (`timeout`) or at `validation.minBodyBytesPerSec` (`too_slow`); the validation stage answers 408.
+   */
+  bodyTimedOut?: 'timeout' | 'too_slow';
 }
 
 /** A stage that threw and was passed (fail-open) or turned into a 503 (fail-closed). */

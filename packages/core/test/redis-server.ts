@@ -8,6 +8,10 @@ import { createServer } from 'node:net';
 export interface RedisServer {
   port: number;
   stop(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  resume(): void;
 }
 
 export function redisAvailable(): boolean {
@@ -55,6 +59,8 @@ export async function startRedis(port?: number): Promise<RedisServer> {
   });
   return {
     port: chosen,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -16,7 +16,7 @@ import {
   type ShieldRequest,
   toProblem,
 } from '@ai-shield/core';
-import { toShieldRequestFromNode } from '@ai-shield/core/node';
+import { bodyLimits, toShieldRequestFromNode } from '@ai-shield/core/node';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { guardResponse } from './response.js';
 
@@ -54,7 +54,7 @@ function toShieldRequest(req: Request, options: Shield['options'], policy?: Poli
     method: req.method,
     // express.json() (or another parser) ran first: its limits applied; ours are checked on the value.
     parsedBody: req.body,
-    maxBodyBytes: (policy?.options ?? options).validation.maxBodyBytes,
+    ...bodyLimits((policy?.options ?? options).validation),
   });
 }
 

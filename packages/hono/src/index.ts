@@ -6,6 +6,8 @@
  * @module
  */
 import {
+  awaitBody,
+  bodyTimeouts,
   createShield,
   type Decision,
   isDenied,
@@ -120,7 +122,9 @@ async function toShieldRequest(
     request.rawSize = new TextEncoder().encode(request.bodyText).byteLength;
     return request;
   }
-  const max = (policy?.options ?? options).validation.maxBodyBytes;
+  const validation = (policy?.options ?? options).validation;
+  const max = validation.maxBodyBytes;
+  const timeouts = bodyTimeouts(validation);
   const length = headers['content-length'];
   const chunked = headers['transfer-encoding'] !== undefined;
   if (length !== undefined && !chunked) {
@@ -128,7 +132,10 @@ async function toShieldRequest(
     if (Number.isFinite(declared)) request.rawSize = declared;
     // Too large or empty: decided from the header alone, the body is never read.
     if (!(declared > 0 && declared <= max)) return request;
-    request.bodyText = await c.req.text();
+    // A trickled body must not hold the request: 408 after the time limit or below the minimum rate.
+    const text = await awaitBody(c.req.text(), timeouts, declared);
+    if (typeof text === 'string') request.bodyText = text;
+    else request.bodyTimedOut = text.timedOut;
     return request;
   }
   // Touch raw.body only now: on @hono/node-server that builds a full Request, which the common case above
@@ -137,10 +144,11 @@ async function toShieldRequest(
   if (raw.body === null || raw.bodyUsed) return request;
   // Chunked: measure a clone with a capped reader first, so an endless body costs at most `max` bytes;
   // the original stays unread for c.req.text(), whose cached result the handler's c.req.json() reuses.
-  const measured = await readBodyText(raw.clone().body!, max);
+  const measured = await readBodyText(raw.clone().body!, max, timeouts);
   request.rawSize = measured.size;
-  if (measured.truncated) {
-    request.bodyTruncated = true;
+  if (measured.truncated || measured.timedOut) {
+    if (measured.truncated) request.bodyTruncated = true;
+    if (measured.timedOut) request.bodyTimedOut = measured.timedOut;
     return request;
   }
   request.bodyText = await c.req.text();

@@ -17,7 +17,7 @@ import {
   type ShieldRequest,
   toProblem,
 } from '@ai-shield/core';
-import { toShieldRequestFromNode } from '@ai-shield/core/node';
+import { bodyLimits, toShieldRequestFromNode } from '@ai-shield/core/node';
 import type { Context, Middleware, Next } from 'koa';
 import { checkBody } from './response.js';
 
@@ -70,7 +70,7 @@ function toShieldRequest(ctx: Context, options: Shield['options'], policy?: Poli
     method: ctx.method,
     // A body parser ran first (@koa/bodyparser, koa-body): its limits applied; ours are checked on the value.
     parsedBody: (ctx.request as WithBody).body,
-    maxBodyBytes: (policy?.options ?? options).validation.maxBodyBytes,
+    ...bodyLimits((policy?.options ?? options).validation),
   });
 }
 

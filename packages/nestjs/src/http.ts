@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Decision, Policy, Problem, Shield, ShieldRequest } from '@ai-shield/core';
 import { isDenied, toProblem } from '@ai-shield/core';
-import { nodeHeaders, toShieldRequestFromNode } from '@ai-shield/core/node';
+import { bodyLimits, nodeHeaders, toShieldRequestFromNode } from '@ai-shield/core/node';
 
 /**
  * The parts of an Express `Request` or a Fastify `FastifyRequest` the shield reads. A Fastify request
@@ -62,7 +62,7 @@ export function toShieldRequest(
     path: pathOf(req),
     method: req.method,
     parsedBody: req.body,
-    maxBodyBytes: (policy?.options ?? options).validation.maxBodyBytes,
+    ...bodyLimits((policy?.options ?? options).validation),
     ...(socketIp !== undefined ? { socketIp } : {}),
   });
 }

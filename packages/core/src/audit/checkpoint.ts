@@ -21,16 +21,20 @@ export async function importEd25519Key(input: Ed25519KeyInput, use: 'sign' | 've
   return crypto.subtle.importKey('jwk', material, { name: 'Ed25519' }, true, [use]);
 }
 
-/** Makes a checkpoint for `head`, signed with `signingKey` when given, else MACed with the chain key. */
+/**
+ * Makes a checkpoint for `head`, signed with `signingKey` when given, else MACed with the chain key.
+ * `type: 'head'` makes the head record (the same statement, rewritten in place after every write).
+ */
 export async function createCheckpoint(
   head: ChainHead,
   instance: string,
   hasher: ChainHasher,
   signingKey?: CryptoKey,
+  type: AuditCheckpoint['type'] = 'checkpoint',
 ): Promise<AuditCheckpoint> {
   const base = {
     v: 1 as const,
-    type: 'checkpoint' as const,
+    type,
     seq: head.seq,
     hash: head.hash,
     ts: new Date().toISOString(),

@@ -3,6 +3,10 @@
  * batch at a time, off the request path. Bounded: past `maxQueue` waiting records, new ones are dropped,
  * counted, and the count is written as an `audit.dropped` entry once the sink accepts writes again.
  * A failing sink (full disk) is retried with back-off and reported through `onError`, never thrown.
+ *
+ * Group commit: records that arrive while a batch is being written wait for the next batch, so one
+ * `fdatasync` covers every refusal that arrived during the previous one. A batch holding a `durable`
+ * record (a refusal) is written with `sync: true`; after each batch the sink's head record is rewritten.
  * @module
  */
 
@@ -102,6 +106,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         },
       ];
       if (state.repaired) front.push({ type: 'audit.repaired', data: { ...state.repaired } });
+      if (state.truncated) front.push({ type: 'audit.truncated', data: { ...state.truncated } });
       queue.unshift(...front.map((record) => ({ record, resolve: () => {} })));
       return { hasher, ...(signingKey ? { signingKey } : {}) };
     })());
@@ -111,7 +116,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     hasher: ChainHasher,
     prev: ChainHead | undefined,
   ): Promise<AuditEntry> {
-    const { bodyText, ...rest } = record;
+    const { bodyText, durable: _durable, ...rest } = record;
     if (bodyText !== undefined && rest.request) {
       // Small bodies hash faster inline; large ones go to Web Crypto (off the main thread in Node).
       const bodySha256 =
@@ -148,8 +153,19 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     stats.checkpoints++;
   }
 
-  async function writeBatch(batch: Pending[], hasher: ChainHasher): Promise<void> {
+  async function writeHead(hasher: ChainHasher, signingKey: CryptoKey | undefined): Promise<void> {
+    if (!head || !sink.writeHead) return;
+    try {
+      const record = await createCheckpoint(head, options.instance, hasher, signingKey, 'head');
+      await sink.writeHead(JSON.stringify(record), record);
+    } catch (error) {
+      options.onError?.(error, { failures: 1 });
+    }
+  }
+
+  async function writeBatch(batch: Pending[], hasher: ChainHasher, signingKey?: CryptoKey): Promise<void> {
     let delay = options.retryMs ?? 200;
+    const sync = batch.some((item) => item.record.durable === true);
     // Sealed once: a retry sends the same lines, so a sink that kept part of a failed write can skip it.
     const entries: AuditEntry[] = [];
     let prev = head;
@@ -161,9 +177,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     const lines = entries.map((entry) => JSON.stringify(entry));
     for (;;) {
       try {
-        await sink.write(lines, entries);
+        await sink.write(lines, entries, { sync });
         head = prev;
         stats.appended += entries.length;
+        // Before acknowledging: an acknowledged entry is one the head record covers.
+        await writeHead(hasher, signingKey);
         if (failing > 0) {
           options.onError?.(undefined, { failures: failing });
           queue.unshift({
@@ -189,7 +207,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   async function pump(): Promise<void> {
-    const { hasher } = await init();
+    const { hasher, signingKey } = await init();
     while (queue.length > 0) {
       if (droppedUnrecorded > 0) {
         queue.unshift({
@@ -200,7 +218,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       }
       const batch = queue.splice(0, BATCH);
       stats.queued = queue.length;
-      await writeBatch(batch, hasher);
+      await writeBatch(batch, hasher, signingKey);
       try {
         await checkpoint(false);
       } catch (error) {

@@ -53,11 +53,18 @@ export const auditOptionsSchema = z.strictObject({
   /** Written in each entry; default a random id made when the shield is created. */
   instance: z.string().min(1).max(64).optional(),
   /**
-   * Longest time `protect()` waits for the entry to be written. Default 0: never waits (the entry is
-   * queued). With `durability: 'entry'` on the file sink, a positive budget makes most decisions durable
-   * before the response, without letting a slow disk slow requests down by more than the budget.
+   * Which decisions `protect()` waits for before the response is sent. `refusals` (default): a refused
+   * request's entry is on stable storage first (the file sink syncs the batch holding it; concurrent
+   * refusals share one sync), so a crash cannot lose a refusal the client has seen. `audited`: every
+   * audited decision is written first (flags, failures and sampled allows too; synced only with a sink
+   * durability of `entry`). `none`: nothing waits (entries are queued; a crash loses the queue).
    */
-  budgetMs: z.number().min(0).default(0),
+  acknowledge: z.enum(['refusals', 'audited', 'none']).default('refusals'),
+  /**
+   * Longest wait in `protect()` for `acknowledge`: a stuck disk delays answers by at most this much (the
+   * entry is still written later, and the delay is logged). 0: never wait.
+   */
+  budgetMs: z.number().min(0).default(1000),
   /** Records waiting for the sink beyond which new ones are dropped and counted (`audit.dropped`). */
   maxQueue: z.number().int().positive().default(10_000),
   checkpoints: checkpointsSchema.prefault({}),

@@ -17,6 +17,7 @@ export type AuditEntryType =
   | 'alert.undeliverable'
   | 'audit.started'
   | 'audit.repaired'
+  | 'audit.truncated'
   | 'audit.dropped'
   | 'audit.recovered';
 
@@ -88,6 +89,11 @@ export type AuditRecord = Omit<
 > & {
   /** Text whose SHA-256 and length go to `request.bodySha256` / `request.bodyLength` (hashed off the request path). */
   bodyText?: string;
+  /**
+   * Acknowledge only once the entry is on stable storage: the batch holding it is written with
+   * `sync: true` (the file sink's `fdatasync`). Set for refusals. Not written into the entry.
+   */
+  durable?: boolean;
 };
 
 /** The last sealed entry: where a chain continues from. */
@@ -102,7 +108,8 @@ export interface ChainHead {
  */
 export interface AuditCheckpoint {
   v: 1;
-  type: 'checkpoint';
+  /** `checkpoint` (appended to the checkpoint file) or `head` (the single, rewritten head record). */
+  type: 'checkpoint' | 'head';
   seq: number;
   hash: string;
   ts: string;
@@ -121,6 +128,17 @@ export interface AuditSinkState {
   repaired?: { file: string; bytesRemoved: number; removedSha256: string };
   /** Set when the previous chain could not be resumed (its last line is unreadable). */
   resetReason?: string;
+  /**
+   * Set when the head record names a later entry than the log holds: entries were cut off the end while
+   * no writer was running (or lost to a power loss). Recorded as an `audit.truncated` entry.
+   */
+  truncated?: { headSeq: number; logSeq: number | null };
+}
+
+/** Options of one `AuditSink.write`. */
+export interface AuditWriteOptions {
+  /** The batch holds an entry that must be on stable storage before it is acknowledged (a refusal). */
+  sync?: boolean;
 }
 
 /**
@@ -132,12 +150,19 @@ export interface AuditSink {
   open?(): Promise<AuditSinkState>;
   /**
    * Appends entries, one line each (`lines[i]` is the JSON of `entries[i]`, without a newline). Resolves
-   * once the entries are as durable as the sink promises; rejects when nothing or only part was written
-   * (the sink removes a partial write; the log retries the same lines).
+   * once the entries are as durable as the sink promises, and with `options.sync` only once they are on
+   * stable storage (the batch holds a refusal). Rejects when nothing or only part was written (the sink
+   * removes a partial write; the log retries the same lines).
    */
-  write(lines: string[], entries: AuditEntry[]): Promise<void>;
+  write(lines: string[], entries: AuditEntry[], options?: AuditWriteOptions): Promise<void>;
   /** Stores a checkpoint apart from the log. Must first make every entry it covers durable. */
   writeCheckpoint?(line: string, checkpoint: AuditCheckpoint): Promise<void>;
+  /**
+   * Replaces the head record (`seq` and `hash` of the last entry written, signed like a checkpoint), kept
+   * apart from the log and rewritten after every write, so that `audit verify` notices entries cut off
+   * the end even between checkpoints. A file beside the log, or shared storage for a fleet.
+   */
+  writeHead?(line: string, head: AuditCheckpoint): Promise<void>;
   /** Makes everything written so far durable. */
   flush?(): Promise<void>;
   close?(): Promise<void>;

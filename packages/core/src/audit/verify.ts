@@ -41,6 +41,10 @@ export interface VerifyResult {
   types: Record<string, number>;
   /** Torn-line repairs the writer recorded. */
   repairs: number;
+  /** `audit.truncated` entries: the writer found, on start, fewer entries than its head record named. */
+  truncations: number;
+  /** The head record given (`head_{model}.json`): the last entry it names, and whether its signature was checked. */
+  head?: { seq: number; verified: boolean };
   checkpoints: { total: number; verified: number; unverified: number; latestSeq?: number };
   /** True when the chain was keyed (HMAC) and the key matched. */
   keyed: boolean;
@@ -54,6 +58,11 @@ export interface VerifyOptions {
   publicKey?: Ed25519KeyInput;
   /** Checkpoint lines (JSONL), from the checkpoint file. */
   checkpoints?: string[];
+  /**
+   * The head record (the JSON in `head_{model}.json`): the log must reach the entry it names, with the
+   * same hash. Catches entries cut off the end between checkpoints.
+   */
+  head?: string;
   /**
    * Accept a log that does not start at the genesis entry (older files archived or not given).
    * Default false: a missing first entry is then reported as `missing`.
@@ -97,6 +106,7 @@ export async function createAuditVerifier(options: VerifyOptions = {}): Promise<
     files: 0,
     types: {},
     repairs: 0,
+    truncations: 0,
     checkpoints: { total: 0, verified: 0, unverified: 0 },
     keyed: hasher.kid !== undefined,
   };
@@ -144,6 +154,43 @@ export async function createAuditVerifier(options: VerifyOptions = {}): Promise<
     }
     bySeq.set(cp.seq, cp.hash);
     result.checkpoints.latestSeq = Math.max(result.checkpoints.latestSeq ?? -1, cp.seq);
+  }
+
+  let head: AuditCheckpoint | undefined;
+  if (options.head?.trim()) {
+    try {
+      head = JSON.parse(options.head) as AuditCheckpoint;
+      if (typeof head?.seq !== 'number' || typeof head.hash !== 'string') throw new Error('no seq/hash');
+      const problem = await checkCheckpoint(head, hasher, publicKey);
+      if (problem) {
+        checkpointErrors.push({
+          reason: 'bad-checkpoint',
+          seq: head.seq,
+          message: `head record: ${problem}`,
+        });
+        head = undefined;
+      } else {
+        result.head = {
+          seq: head.seq,
+          verified: !(head.alg === 'Ed25519' && !publicKey) && head.alg !== 'none',
+        };
+        const known = bySeq.get(head.seq);
+        if (known && known !== head.hash) {
+          checkpointErrors.push({
+            reason: 'bad-checkpoint',
+            seq: head.seq,
+            message: `the head record and a checkpoint disagree about seq ${head.seq}`,
+          });
+        }
+        bySeq.set(head.seq, head.hash);
+      }
+    } catch {
+      checkpointErrors.push({
+        reason: 'bad-checkpoint',
+        message: 'the head record is not a JSON record with seq and hash',
+      });
+      head = undefined;
+    }
   }
 
   const fail = (reason: VerifyFailure, message: string, seq?: number): false => {
@@ -263,12 +310,21 @@ export async function createAuditVerifier(options: VerifyOptions = {}): Promise<
     result.firstSeq ??= entry.seq;
     result.types[entry.type] = (result.types[entry.type] ?? 0) + 1;
     if (entry.type === 'audit.repaired') result.repairs++;
+    if (entry.type === 'audit.truncated') result.truncations++;
     return true;
   }
 
   async function finish(): Promise<VerifyResult> {
     if (gap && !error) error = withoutGap(gap);
     if (!error && checkpointErrors.length > 0) error = checkpointErrors[0];
+    if (!error && head && (prev === undefined || head.seq > prev.seq)) {
+      error = {
+        reason: 'truncated',
+        seq: (prev?.seq ?? -1) + 1,
+        message: `the head record names entry ${head.seq} but the log ends at ${prev ? `entry ${prev.seq}` : 'no entry'}: entries were cut off the end`,
+        ...(file ? { file } : {}),
+      };
+    }
     const latest = result.checkpoints.latestSeq;
     if (!error && latest !== undefined && (prev === undefined || latest > prev.seq)) {
       const relevant = !options.partial || (result.firstSeq !== undefined && latest >= result.firstSeq);

@@ -23,6 +23,7 @@ import { toHex } from '../audit/canonical.js';
 import { sha256 } from '../audit/sha256.js';
 import { optionsFromEnv } from '../config/env.js';
 import { AiShieldConfigError, type AiShieldErrorCode } from '../errors.js';
+import { type StoreGuards, withTimeout } from '../rate/store-guard.js';
 import { createMemoryNonceStore, type NonceStore } from './nonce-store.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm, type JwtKeyOptions, type JwtOptions } from './options.js';
 
@@ -46,7 +47,16 @@ type ImportedKey = CryptoKey | Uint8Array;
 export interface JwtShared {
   importKey(spec: KeySpec): Promise<ImportedKey>;
   jwks(options: JwtOptions): JWTVerifyGetKey;
+  /** The in-memory nonce store: the default replay store, and the insurance behind a remote one. */
   nonceStore(): NonceStore;
+  /** How remote stores are called: the shield's guards, timeout and `rate.onStoreError`. */
+  readonly stores: JwtStoreSettings;
+}
+
+export interface JwtStoreSettings {
+  guards?: StoreGuards;
+  storeTimeoutMs?: number;
+  onStoreError?: 'insurance' | 'open' | 'closed';
 }
 
 export type JwtFailure = {
@@ -74,6 +84,8 @@ export type JwtResult =
       scopes: string[];
       kid?: string;
       payload: JWTPayload;
+      /** Set when the replay store failed and the id was claimed in memory instead (insurance). */
+      storeFailure?: string;
     }
   | JwtFailure;
 
@@ -247,7 +259,7 @@ async function importKeyMaterial(spec: KeySpec): Promise<ImportedKey> {
 }
 
 /** The per-shield caches behind every compiled verifier. Nothing is fetched or imported until used. */
-export function createJwtShared(): JwtShared {
+export function createJwtShared(stores: JwtStoreSettings = {}): JwtShared {
   const imported = new Map<string, Promise<ImportedKey>>();
   const remote = new Map<string, JWTVerifyGetKey>();
   let nonces: NonceStore | undefined;
@@ -281,6 +293,7 @@ export function createJwtShared(): JwtShared {
       nonces ??= createMemoryNonceStore();
       return nonces;
     },
+    stores,
   };
 }
 
@@ -359,14 +372,6 @@ function stringList(value: unknown): string[] | undefined {
   return undefined;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Compiles a verifier for one policy's `access.jwt` options (already checked by `checkJwtOptions`).
  * `verify` resolves with a failure for every token problem and throws only for infrastructure faults
@@ -388,11 +393,35 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
     ],
   };
   const replay = options.replay;
-  const replayTimeout = typeof replay === 'object' ? replay.timeoutMs : 250;
+  const { guards, onStoreError = 'insurance' } = shared.stores;
+  const replayTimeout =
+    (typeof replay === 'object' ? replay.timeoutMs : undefined) ?? shared.stores.storeTimeoutMs ?? 250;
   const replayStore = (): NonceStore | undefined =>
     replay === false
       ? undefined
       : ((typeof replay === 'object' ? replay.store : undefined) ?? shared.nonceStore());
+
+  /** Claims an id; a remote store that fails or hangs is replaced by the in-memory one (insurance). */
+  async function claim(
+    store: NonceStore,
+    key: string,
+    ttl: number,
+  ): Promise<{ first: boolean; failure?: string }> {
+    if (store.kind === 'memory') return { first: await store.claim(key, ttl) };
+    try {
+      const first = guards
+        ? await guards(store).call(
+            () => store.claim(key, ttl),
+            () => store.claim('ais:probe', 1),
+            replayTimeout,
+          )
+        : await withTimeout(store.claim(key, ttl), replayTimeout, `${store.kind} nonce store`);
+      return { first };
+    } catch (error) {
+      if (onStoreError === 'closed') throw error;
+      return { first: await shared.nonceStore().claim(key, ttl), failure: (error as Error).message };
+    }
+  }
 
   async function verifySignature(
     token: string,
@@ -465,6 +494,7 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
       if (!roles || !scopes) return fail('ERR_ACCESS_TOKEN_INVALID', 'token_claims', INVALID);
 
       const store = replayStore();
+      let storeFailure: string | undefined;
       if (store) {
         const id = typeof payload.jti === 'string' ? payload.jti : payload.nonce;
         if (typeof id !== 'string' || id.length === 0 || id.length > 256) {
@@ -476,18 +506,23 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
             ? Math.ceil(payload.exp - nowSec + options.clockToleranceSec)
             : (options.maxAgeSec ?? 86_400);
         const key = toHex(sha256(encoder.encode(`${payload.iss ?? ''}\u0000${subject}\u0000${id}`)));
-        const first = await withTimeout(
-          store.claim(key, Math.max(1, ttl)),
-          replayTimeout,
-          `${store.kind} nonce store`,
-        );
-        if (!first)
+        const claimed = await claim(store, key, Math.max(1, ttl));
+        if (!claimed.first)
           return {
             ...fail('ERR_ACCESS_TOKEN_REPLAYED', 'token_replayed', 'The access token was already used'),
             subject,
           };
+        storeFailure = claimed.failure;
       }
-      return { ok: true, subject, roles, scopes, ...(kid ? { kid } : {}), payload };
+      return {
+        ok: true,
+        subject,
+        roles,
+        scopes,
+        ...(kid ? { kid } : {}),
+        payload,
+        ...(storeFailure ? { storeFailure } : {}),
+      };
     },
   };
 }

@@ -11,6 +11,8 @@
 export interface NonceStore {
   /** `memory`, `redis`, ... shown in failures. */
   readonly kind: string;
+  /** The connection behind the store; see `RateStore.backend`. */
+  readonly backend?: object;
   /** Records `key` for `ttlSec` seconds. True the first time; false when the key is already recorded. */
   claim(key: string, ttlSec: number): Promise<boolean>;
 }

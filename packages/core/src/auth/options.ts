@@ -101,8 +101,12 @@ export const jwtOptionsSchema = z.strictObject({
       z.boolean(),
       z.strictObject({
         store: nonceStore.optional(),
-        /** Upper bound on one store round trip; a timeout fails the stage (closed by default). */
-        timeoutMs: z.number().int().positive().default(250),
+        /**
+         * Upper bound on one store round trip (default `rate.storeTimeoutMs`). After a timeout or an
+         * error the id is claimed in the in-memory store instead (insurance: replays against this
+         * instance are still refused), unless `rate.onStoreError` is `closed` (the access stage fails).
+         */
+        timeoutMs: z.number().int().positive().optional(),
       }),
     ])
     .default(false),

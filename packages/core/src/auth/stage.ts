@@ -17,6 +17,7 @@ import {
   hasJwtKeys,
   type JwtFailure,
   type JwtShared,
+  type JwtStoreSettings,
   type JwtVerifier,
 } from './jwt.js';
 import type { ApiKeysOptions } from './options.js';
@@ -34,8 +35,8 @@ export interface AccessShared extends JwtShared {
 }
 
 /** Per-shield shared state; nothing is created until used. */
-export function createAccessShared(logger: ShieldLogger): AccessShared {
-  const jwt = createJwtShared();
+export function createAccessShared(logger: ShieldLogger, stores: JwtStoreSettings = {}): AccessShared {
+  const jwt = createJwtShared(stores);
   const rings = new Map<string, ApiKeyRing>();
   const warned = new Set<string>();
   return {
@@ -189,6 +190,14 @@ export function createAccessStage(
     if (!result.ok) {
       if (result.subject) ctx.attempted = { kind: 'jwt', id: result.subject };
       return invalid(ctx, result);
+    }
+    if (result.storeFailure) {
+      ctx.failures.push({
+        stage: 'access',
+        policy: 'insurance',
+        error: 'ERR_STORE_UNAVAILABLE',
+        message: `replay store: ${result.storeFailure}`,
+      });
     }
     const identity: Identity = { id: result.subject, kind: 'jwt', roles: result.roles };
     if (result.scopes.length > 0) identity.scopes = result.scopes;

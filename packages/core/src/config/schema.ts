@@ -8,6 +8,7 @@ import { alertsOptionsSchema, auditOptionsSchema, incidentsOptionsSchema } from 
 import { accessOptionsSchema } from '../auth/options.js';
 import { outputOptionsSchema } from '../output/options.js';
 import type { Decision, ShieldRequest } from '../types.js';
+import { DEFAULT_BODY_TIMEOUTS } from '../validation/read-body.js';
 
 /** What to do when a stage throws unexpectedly: pass the request (`open`) or refuse it (`closed`, 503). */
 export const stageErrorPolicy = z.enum(['open', 'closed']);
@@ -62,8 +63,18 @@ const rateSchema = z.strictObject({
       { message: 'expected a RateStore (an object with createLimiter)' },
     )
     .optional(),
-  /** Upper bound on one store round trip before `onStoreError` applies. */
+  /**
+   * Longest wait for one store call before `onStoreError` applies; after a timeout the store counts as
+   * down (calls go straight to `onStoreError`) until a background probe answers. Also bounds the
+   * behaviour stage's repeat counter and the replay store.
+   */
   storeTimeoutMs: z.number().int().positive().default(250),
+  /**
+   * Clients each in-memory counter tracks at most (per IP, per identity, minimum interval, failed
+   * attempts, and the insurance counters behind a remote store); past it, expired counters go first,
+   * then the one with the fewest points. No timer per client.
+   */
+  maxClients: z.number().int().positive().default(100_000),
   /** Seed SECURITY_CONFIG `max_requests_per_minute`: 100 per client IP per minute. `false` disables. */
   perIp: z.union([rateWindow, z.literal(false)]).default({ points: 100, durationSec: 60 }),
   /** Budget per authenticated identity, on top of the IP budget. `false` disables. */
@@ -94,6 +105,13 @@ const validationSchema = z.strictObject({
   onError: stageErrorPolicy.default('closed'),
   /** Seed `max_size` (1,000,000): largest raw body in bytes; larger bodies get 413 before parsing. */
   maxBodyBytes: z.number().int().positive().default(1_000_000),
+  /** The whole body must arrive within this many ms of the start of the read (408 otherwise). 0: no limit. */
+  bodyTimeoutMs: z.number().int().min(0).default(DEFAULT_BODY_TIMEOUTS.timeoutMs),
+  /**
+   * After a 5 s grace, a body must keep arriving at this many bytes/s on average (408 otherwise), so a
+   * trickled body cannot hold a socket. 0: no minimum.
+   */
+  minBodyBytesPerSec: z.number().int().min(0).default(DEFAULT_BODY_TIMEOUTS.minBytesPerSec),
   /** Deepest JSON nesting; checked by a linear pre-scan before `JSON.parse`. */
   maxDepth: z.number().int().positive().default(32),
   /** Most keys in one JSON object. */
@@ -199,6 +217,11 @@ export const optionsSchema = z.strictObject({
    * addresses or CIDR ranges (e.g. `['loopback', '10.0.0.0/8']`).
    */
   trustProxy: z.union([z.boolean(), z.number().int().min(0), z.array(z.string().min(1))]).default(false),
+  /**
+   * IPv6 clients are counted per prefix of this length (rate budgets, minimum interval, lockouts,
+   * behaviour): one subscriber usually holds a whole /64. 128 counts every address on its own.
+   */
+  ipv6Subnet: z.number().int().min(8).max(128).default(64),
   /** Response header carrying the request id. */
   requestIdHeader: z.string().min(1).default('x-request-id'),
   /** Skip the shield entirely for this route (per-route only; see `routes`). */

@@ -95,10 +95,32 @@ describe('createBehaviorTracker: repeated input', () => {
         delete: () => Promise.reject(new Error('ECONNREFUSED')),
       }),
     };
-    const tracker = createBehaviorTracker({ store: broken, now: clock().now });
+    const tracker = createBehaviorTracker({ store: broken, repeatThreshold: 3, now: clock().now });
     const r = await tracker.observe({ clientKey: 'k', route: 'r', text: 'hello' });
-    expect(r.storeError?.message).toBe('ECONNREFUSED');
+    expect(r.storeError).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', message: /ECONNREFUSED/ });
     expect(r.score).toBe(0);
+    // Repeats are still counted, in memory (insurance).
+    await tracker.observe({ clientKey: 'k', route: 'r', text: 'hello' });
+    const third = await tracker.observe({ clientKey: 'k', route: 'r', text: 'hello' });
+    expect(third.storeError).toBeDefined();
+    expect(third.findings.map((f) => f.kind)).toContain('behavior.repeated_input');
+  });
+
+  it('waits at most storeTimeoutMs for a store that never answers', async () => {
+    const hung: RateStore = {
+      kind: 'hung',
+      createLimiter: () => {
+        const never = () => new Promise<never>(() => {});
+        return { consume: never, penalty: never, get: never, block: never, delete: never };
+      },
+    };
+    const tracker = createBehaviorTracker({ store: hung, storeTimeoutMs: 20, now: clock().now });
+    const r = await tracker.observe({ clientKey: 'k', route: 'r', text: 'hello' });
+    expect(r.storeError?.message).toMatch(/did not answer within 20 ms/);
+    // The store now counts as down: the next call does not wait at all.
+    expect(
+      (await tracker.observe({ clientKey: 'k', route: 'r', text: 'hello' })).storeError?.message,
+    ).toMatch(/down since/);
   });
 });
 

@@ -3,21 +3,32 @@
  * patterns"): per-client signals that no single request shows.
  *
  * - `behavior.repeated_input`: the same normalized input from one client to one route N times in a
- *   window. Counted through a `RateStore` limiter, so the count is shared when the store is Redis.
+ *   window. Counted among the client's recent inputs in memory, and through a `RateStore` limiter when
+ *   the store is shared (Redis), so that instances agree.
  * - `behavior.near_duplicate_probing`: many small perturbations of one input (model extraction,
  *   adversarial search). SimHash signatures of the client's recent inputs, in memory.
  * - `behavior.request_rate` / `behavior.failure_rate`: the client's decayed request rate or failure
  *   share far above the population's (EWMA), in memory.
  *
- * Memory: at most `maxClients` clients (least recently seen evicted), about 1 KB each with the default
- * `historySize`. The in-memory parts are per process (per isolate on Workers). No timers: state is
- * created lazily and decayed on access, so the tracker is safe to build inside a Worker's handler.
+ * Memory: at most `maxClients` clients, in typed-array columns allocated as the population grows (about
+ * 0.8 KB per client with the default `historySize`, see `behavior-clients.ts`); when full, a client
+ * seen only once since the clock hand last passed is evicted before a returning one, so a flood of
+ * one-off addresses evicts itself. The in-memory parts are per process (per isolate on Workers). No
+ * timers: state is created lazily and decayed on access, so the tracker is safe to build inside a
+ * Worker's handler.
+ *
+ * Repeats in memory are counted in the client's ring of its last `historySize` input fingerprints
+ * within `repeatWindowSec` (so the count saturates at `historySize`, far above the threshold). With a
+ * shared store each call waits at most `storeTimeoutMs`; when the store fails, the ring's count is used
+ * (insurance) and the failure is reported.
  * How the tracker's score combines with the other stages: see `behavior-risk.ts` (`combineRisk`).
  * @module
  */
 import { AiShieldConfigError } from '../errors.js';
 import type { Limiter, RateStore } from '../rate/store.js';
+import { createStoreGuard, type StoreGuard } from '../rate/store-guard.js';
 import type { Finding } from '../types.js';
+import { ClientTable, NUMBERS, TEXT } from './behavior-clients.js';
 import {
   fingerprintNumbers,
   fmix32,
@@ -31,8 +42,15 @@ import { fmt, makeFinding, maxScore, scoreFromRatio } from './numeric-stats.js';
 
 /** Options of {@link createBehaviorTracker}. */
 export interface BehaviorTrackerOptions {
-  /** Counter store for repeated inputs (memory or Redis); the same store as rate monitoring. */
+  /**
+   * Counter store for repeated inputs; the same store as rate monitoring. A memory store is not called
+   * (the client's ring counts repeats); a shared one (Redis) is, so that instances agree.
+   */
   store: RateStore;
+  /** Longest wait for the store, ms, before the in-memory count is used. Default `250`. */
+  storeTimeoutMs?: number;
+  /** @internal The shield's guard of `store` (shared with the rate stage), so a hung store trips once. */
+  guard?: StoreGuard;
   /** Key namespace in the store. Default `'ais:behavior'`. */
   keyPrefix?: string;
   /** Identical inputs per client and route that flag (score 0.55; 0.85 at twice). Default `10`. */
@@ -47,9 +65,9 @@ export interface BehaviorTrackerOptions {
   textMaxDistance?: number;
   /** Max differing bits for two numeric inputs (about 0.28 rad between centred vectors at 6). Default `6`. */
   numericMaxDistance?: number;
-  /** Recent inputs remembered per client. Default `32`. */
+  /** Recent inputs remembered per client (near-duplicates and repeats are counted among them). Default `32`. */
   historySize?: number;
-  /** Clients remembered; the least recently seen is evicted. Default `10_000`. */
+  /** Clients remembered; one not seen again since the clock hand last passed is evicted first. Default `10_000`. */
   maxClients?: number;
   /** Half-life of the per-client request and failure counters, seconds. Default `60`. */
   halfLifeSec?: number;
@@ -87,8 +105,8 @@ export interface BehaviorResult {
   score: number;
   findings: Finding[];
   /**
-   * Set when the store failed: the repeat count is missing, the in-memory signals are still scored.
-   * The pipeline applies its `onStoreError` policy and lists the failure; the tracker never throws.
+   * Set when the shared store failed or did not answer within `storeTimeoutMs`: repeats were counted in
+   * memory instead (insurance). The pipeline lists the failure; the tracker never throws.
    */
   storeError?: Error;
 }
@@ -103,28 +121,6 @@ export interface BehaviorTracker {
   /** Clients currently held in memory. */
   readonly size: number;
 }
-
-interface History {
-  hi: Uint32Array;
-  lo: Uint32Array;
-  exact: Uint32Array;
-  route: Uint32Array;
-  modality: Uint8Array;
-  time: Float64Array;
-  next: number;
-}
-
-interface ClientState {
-  last: number;
-  count: number;
-  outcomes: number;
-  fails: number;
-  lastOutcome: number;
-  history: History | undefined;
-}
-
-const TEXT = 1;
-const NUMBERS = 2;
 
 function resolve(options: BehaviorTrackerOptions) {
   const o = {
@@ -143,6 +139,7 @@ function resolve(options: BehaviorTrackerOptions) {
     minPopulation: options.minPopulation ?? 10,
     failureZThreshold: options.failureZThreshold ?? 4,
     minOutcomes: options.minOutcomes ?? 10,
+    storeTimeoutMs: options.storeTimeoutMs ?? 250,
   };
   const issues: string[] = [];
   if (typeof options.store?.createLimiter !== 'function') {
@@ -161,6 +158,7 @@ function resolve(options: BehaviorTrackerOptions) {
     'halfLifeSec',
     'rateZThreshold',
     'failureZThreshold',
+    'storeTimeoutMs',
   ] as const;
   for (const key of positives) {
     if (!(o[key] > 0 && Number.isFinite(o[key]))) issues.push(`behavior.${key} must be a positive number`);
@@ -193,8 +191,11 @@ function storeSafe(key: string): string {
 export function createBehaviorTracker(options: BehaviorTrackerOptions): BehaviorTracker {
   const o = resolve(options);
   const store = options.store;
+  const shared = store.kind !== 'memory';
+  const guard = shared ? (options.guard ?? createStoreGuard(store.kind)) : undefined;
   const now = options.now ?? (() => Date.now());
-  const clients = new Map<string, ClientState>();
+  const clients = new ClientTable(o.maxClients, o.historySize);
+  const h = o.historySize;
   const scratch = new Float64Array(64);
   const ln2 = Math.LN2;
   let limiter: Limiter | undefined;
@@ -203,34 +204,27 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
   const pop = { rateMean: 0, rateVar: 0, rateSeen: 0, failShare: 0.05, outcomesSeen: 0 };
   const popAlpha = 0.02;
 
-  const client = (key: string, t: number): ClientState => {
-    let st = clients.get(key);
-    if (st) clients.delete(key);
-    else st = { last: t, count: 0, outcomes: 0, fails: 0, lastOutcome: t, history: undefined };
-    clients.set(key, st);
-    if (clients.size > o.maxClients) clients.delete(clients.keys().next().value as string);
-    return st;
-  };
-
   const decay = (from: number, to: number): number => 2 ** (-Math.max(0, to - from) / 1000 / o.halfLifeSec);
 
-  const outcome = (st: ClientState, failed: boolean, t: number): void => {
-    const d = decay(st.lastOutcome, t);
-    st.outcomes = st.outcomes * d + 1;
-    st.fails = st.fails * d + (failed ? 1 : 0);
-    st.lastOutcome = t;
-    const a = popAlpha / st.outcomes;
+  const outcome = (slot: number, failed: boolean, t: number): void => {
+    const d = decay(clients.lastOutcome[slot]!, t);
+    const outcomes = clients.outcomes[slot]! * d + 1;
+    clients.outcomes[slot] = outcomes;
+    clients.fails[slot] = clients.fails[slot]! * d + (failed ? 1 : 0);
+    clients.lastOutcome[slot] = t;
+    const a = popAlpha / outcomes;
     pop.failShare += a * ((failed ? 1 : 0) - pop.failShare);
     pop.outcomesSeen += 1;
   };
 
-  const rateFindings = (st: ClientState, t: number, out: Finding[]): void => {
-    st.count = st.count * decay(st.last, t) + 1;
-    st.last = t;
+  const rateFindings = (slot: number, t: number, out: Finding[]): void => {
+    const count = clients.count[slot]! * decay(clients.last[slot]!, t) + 1;
+    clients.count[slot] = count;
+    clients.last[slot] = t;
     // Steady state of a decayed counter at rate λ is λ·halfLife/ln2, hence the conversion.
-    const perMin = ((st.count * ln2) / o.halfLifeSec) * 60;
+    const perMin = ((count * ln2) / o.halfLifeSec) * 60;
     const x = Math.log(perMin);
-    if (pop.rateSeen > 0 && clients.size >= o.minPopulation && perMin >= o.minRatePerMin && st.count >= 10) {
+    if (pop.rateSeen > 0 && clients.size >= o.minPopulation && perMin >= o.minRatePerMin && count >= 10) {
       const z = (x - pop.rateMean) / Math.max(Math.sqrt(pop.rateVar), 0.25);
       if (z >= o.rateZThreshold) {
         out.push(
@@ -244,17 +238,18 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
       }
     }
     if (pop.rateSeen === 0) pop.rateMean = x;
-    const a = popAlpha / st.count;
+    const a = popAlpha / count;
     const delta = x - pop.rateMean;
     pop.rateMean += a * delta;
     pop.rateVar = (1 - a) * (pop.rateVar + a * delta * delta);
     pop.rateSeen += 1;
   };
 
-  const failureFindings = (st: ClientState, t: number, out: Finding[]): void => {
-    const outcomes = st.outcomes * decay(st.lastOutcome, t);
+  const failureFindings = (slot: number, t: number, out: Finding[]): void => {
+    const d = decay(clients.lastOutcome[slot]!, t);
+    const outcomes = clients.outcomes[slot]! * d;
     if (outcomes < o.minOutcomes) return;
-    const fails = st.fails * decay(st.lastOutcome, t);
+    const fails = clients.fails[slot]! * d;
     // Until the population has seen enough outcomes, assume a 5% failure share.
     const p = Math.min(0.5, Math.max(0.02, pop.outcomesSeen >= 50 ? pop.failShare : 0.05));
     const z = (fails - outcomes * p) / Math.sqrt(outcomes * p * (1 - p));
@@ -270,37 +265,62 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
     }
   };
 
-  /** Counts near-duplicates of `sig` in the client's history, then remembers it. */
-  const probe = (st: ClientState, route: number, modality: number, sig: Sig64, exact: number, t: number) => {
-    st.history ??= {
-      hi: new Uint32Array(o.historySize),
-      lo: new Uint32Array(o.historySize),
-      exact: new Uint32Array(o.historySize),
-      route: new Uint32Array(o.historySize),
-      modality: new Uint8Array(o.historySize),
-      time: new Float64Array(o.historySize),
-      next: 0,
-    };
-    const h = st.history;
+  /**
+   * Looks at the client's ring for one modality: varied near-copies of `sig` within the probe window
+   * (exact repeats are the repeat counter's job) and exact repeats within the repeat window.
+   */
+  const scan = (slot: number, route: number, modality: number, sig: Sig64, exact: number, t: number) => {
     const maxDistance = modality === TEXT ? o.textMaxDistance : o.numericMaxDistance;
-    const oldest = t - o.probeWindowSec * 1000;
+    const probeFrom = clients.stamp(t - o.probeWindowSec * 1000);
+    const repeatFrom = clients.stamp(t - o.repeatWindowSec * 1000);
     let near = 0;
-    for (let i = 0; i < o.historySize; i++) {
-      // Exact repeats are the repeat counter's job; only *varied* near-copies count as probing.
-      if (h.modality[i] !== modality || h.route[i] !== route || h.time[i]! < oldest || h.exact[i] === exact) {
-        continue;
+    let repeats = 0;
+    for (let i = slot * h, end = i + h; i < end; i++) {
+      const at = clients.time[i]!;
+      if (at === 0 || clients.modality[i] !== modality || clients.route[i] !== route) continue;
+      if (clients.exact[i] === exact) {
+        if (at >= repeatFrom) repeats += 1;
+      } else if (
+        at >= probeFrom &&
+        hamming(sig.hi, sig.lo, clients.sigHi[i]!, clients.sigLo[i]!) <= maxDistance
+      ) {
+        near += 1;
       }
-      if (hamming(sig.hi, sig.lo, h.hi[i]!, h.lo[i]!) <= maxDistance) near += 1;
     }
-    const slot = h.next;
-    h.hi[slot] = sig.hi;
-    h.lo[slot] = sig.lo;
-    h.exact[slot] = exact;
-    h.route[slot] = route;
-    h.modality[slot] = modality;
-    h.time[slot] = t;
-    h.next = (slot + 1) % o.historySize;
-    return near;
+    return { near, repeats };
+  };
+
+  const remember = (slot: number, route: number, modality: number, sig: Sig64, exact: number, t: number) => {
+    const i = slot * h + clients.next[slot]!;
+    clients.sigHi[i] = sig.hi;
+    clients.sigLo[i] = sig.lo;
+    clients.exact[i] = exact;
+    clients.route[i] = route;
+    clients.modality[i] = modality;
+    clients.time[i] = clients.stamp(t);
+    clients.next[slot] = (clients.next[slot]! + 1) % h;
+  };
+
+  /** Repeats counted in the shared store; undefined (and `failed`) when it did not answer in time. */
+  const sharedRepeats = async (key: string, failed: { error?: Error }): Promise<number | undefined> => {
+    limiter ??= store.createLimiter({
+      keyPrefix: `${o.keyPrefix}:repeat`,
+      points: o.repeatThreshold,
+      durationSec: o.repeatWindowSec,
+    });
+    const primary = limiter;
+    try {
+      return (
+        await guard!.call(
+          () => primary.consume(key),
+          () => primary.get('ais:probe'),
+          o.storeTimeoutMs,
+        )
+      ).consumed;
+    } catch (error) {
+      failed.error = error instanceof Error ? error : new Error(String(error));
+      return undefined;
+    }
   };
 
   return {
@@ -309,29 +329,36 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
       const clientKey = typeof observation?.clientKey === 'string' ? observation.clientKey : '';
       const routeKey = typeof observation?.route === 'string' ? observation.route : '';
       const t = now();
-      const st = client(clientKey, t);
-      rateFindings(st, t, findings);
-      if (typeof observation?.failed === 'boolean') outcome(st, observation.failed, t);
-      failureFindings(st, t, findings);
+      const slot = clients.slot(clientKey, t);
+      rateFindings(slot, t, findings);
+      if (typeof observation?.failed === 'boolean') outcome(slot, observation.failed, t);
+      failureFindings(slot, t, findings);
 
       const route = hashString(routeKey).lo;
       let exact: Sig64 | undefined;
       let near = 0;
+      // Repeats of the whole input: for text plus numbers, both parts must repeat.
+      let repeats = Number.POSITIVE_INFINITY;
+      let textPrint: { sig: Sig64; exact: number } | undefined;
       if (typeof observation?.text === 'string' && observation.text.length > 0) {
         const normalized = normalizeForFingerprint(observation.text);
         exact = hashString(normalized);
-        if (o.probeThreshold > 0)
-          near = probe(st, route, TEXT, simhashText(normalized, scratch), exact.lo, t);
+        textPrint = { sig: simhashText(normalized, scratch), exact: exact.lo };
+        const seen = scan(slot, route, TEXT, textPrint.sig, textPrint.exact, t);
+        near = seen.near;
+        repeats = seen.repeats;
       }
       const numbers = fingerprintNumbers(observation?.numbers, scratch);
       if (numbers) {
         exact = exact
           ? { hi: fmix32(exact.hi ^ numbers.exact.hi), lo: fmix32(exact.lo ^ numbers.exact.lo) }
           : numbers.exact;
-        if (o.probeThreshold > 0) {
-          near = Math.max(near, probe(st, route, NUMBERS, numbers.sim, numbers.exact.lo, t));
-        }
+        const seen = scan(slot, route, NUMBERS, numbers.sim, numbers.exact.lo, t);
+        near = Math.max(near, seen.near);
+        repeats = Math.min(repeats, seen.repeats);
       }
+      if (textPrint) remember(slot, route, TEXT, textPrint.sig, textPrint.exact, t);
+      if (numbers) remember(slot, route, NUMBERS, numbers.sim, numbers.exact.lo, t);
       if (o.probeThreshold > 0 && near >= o.probeThreshold) {
         findings.push(
           makeFinding(
@@ -342,40 +369,36 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
         );
       }
 
-      let storeError: Error | undefined;
+      const failed: { error?: Error } = {};
       if (exact) {
-        try {
-          limiter ??= store.createLimiter({
-            keyPrefix: `${o.keyPrefix}:repeat`,
-            points: o.repeatThreshold,
-            durationSec: o.repeatWindowSec,
-          });
+        // This request counts too. The ring holds `historySize` inputs, so in memory the count
+        // saturates there (well above the threshold with the defaults).
+        let count = repeats + 1;
+        if (guard) {
           const key = `${storeSafe(clientKey)}:${route.toString(16)}:${exact.hi.toString(16)}${exact.lo.toString(16)}`;
-          const res = await limiter.consume(key);
-          if (res.consumed >= o.repeatThreshold) {
-            findings.push(
-              makeFinding(
-                'behavior.repeated_input',
-                scoreFromRatio(res.consumed / o.repeatThreshold, 0.55, 0.85),
-                `same input sent ${res.consumed} times in ${o.repeatWindowSec}s by this client`,
-              ),
-            );
-          }
-        } catch (error) {
-          storeError = error instanceof Error ? error : new Error(String(error));
+          count = (await sharedRepeats(key, failed)) ?? count;
+        }
+        if (count >= o.repeatThreshold) {
+          findings.push(
+            makeFinding(
+              'behavior.repeated_input',
+              scoreFromRatio(count / o.repeatThreshold, 0.55, 0.85),
+              `same input sent ${count} times in ${o.repeatWindowSec}s by this client`,
+            ),
+          );
         }
       }
       const result: BehaviorResult = { score: maxScore(findings), findings };
-      if (storeError) result.storeError = storeError;
+      if (failed.error) result.storeError = failed.error;
       return result;
     },
     recordOutcome(clientKey, outcomeValue) {
       if (typeof clientKey !== 'string' || typeof outcomeValue?.failed !== 'boolean') return;
       const t = now();
-      outcome(client(clientKey, t), outcomeValue.failed, t);
+      outcome(clients.slot(clientKey, t), outcomeValue.failed, t);
     },
     forget(clientKey) {
-      clients.delete(clientKey);
+      clients.forget(clientKey);
     },
     get size() {
       return clients.size;

@@ -6,6 +6,7 @@
  */
 import type { DetectionOptions } from '../config/schema.js';
 import type { RateStore } from '../rate/store.js';
+import type { StoreGuards } from '../rate/store-guard.js';
 import type { RequestContext } from '../stage.js';
 import type { TextField } from '../validation/walk.js';
 import { type BehaviorTracker, createBehaviorTracker } from './behavior.js';
@@ -95,22 +96,38 @@ function numericPayload(ctx: RequestContext): { value: unknown; path: string } |
   return { value: (ctx.body as Record<string, unknown>)[key], path: key };
 }
 
+/** How the behaviour tracker reaches a shared store: the shield's guards and `rate.storeTimeoutMs`. */
+export interface DetectionStoreSettings {
+  guards?: StoreGuards;
+  storeTimeoutMs?: number;
+}
+
 /** Compiles the detection stage for one policy. `store` is the rate store (shared counters). */
-export function createDetectionStage(options: DetectionOptions, store: () => RateStore): DetectionStage {
+export function createDetectionStage(
+  options: DetectionOptions,
+  store: () => RateStore,
+  settings: DetectionStoreSettings = {},
+): DetectionStage {
   const matcher = options.textPaths ? compilePaths(options.textPaths) : undefined;
   // Created on first use: no state (or clock reads) at import or factory time on Workers.
   let baseline: NumericBaseline | undefined;
   let tracker: BehaviorTracker | undefined;
   const behavior = options.behavior;
-  const getTracker = () =>
-    (tracker ??= createBehaviorTracker({
-      store: store(),
+  const getTracker = () => {
+    if (tracker) return tracker;
+    const rateStore = store();
+    tracker = createBehaviorTracker({
+      store: rateStore,
+      ...(settings.storeTimeoutMs !== undefined ? { storeTimeoutMs: settings.storeTimeoutMs } : {}),
+      ...(settings.guards && rateStore.kind !== 'memory' ? { guard: settings.guards(rateStore) } : {}),
       repeatThreshold: behavior.repeatThreshold,
       repeatWindowSec: behavior.repeatWindowSec,
       probeThreshold: behavior.probeThreshold,
       probeWindowSec: behavior.probeWindowSec,
       maxClients: behavior.maxClients,
-    }));
+    });
+    return tracker;
+  };
 
   // The strongest fast-tier text score of the request being scanned (read right after scanTexts).
   let textScore = 0;
@@ -151,7 +168,7 @@ export function createDetectionStage(options: DetectionOptions, store: () => Rat
   }
 
   async function observe(ctx: RequestContext, route: string, text: string | undefined, numbers: unknown) {
-    const clientKey = ctx.identity?.id ?? ctx.clientIp;
+    const clientKey = ctx.identity?.id ?? ctx.clientKey;
     const result = await getTracker().observe({
       clientKey,
       route,
@@ -161,8 +178,8 @@ export function createDetectionStage(options: DetectionOptions, store: () => Rat
     if (result.storeError) {
       ctx.failures.push({
         stage: 'detection',
-        policy: 'open',
-        error: result.storeError.name,
+        policy: 'insurance',
+        error: (result.storeError as { code?: string }).code ?? result.storeError.name,
         message: `behaviour store: ${result.storeError.message}`,
       });
     }
@@ -206,7 +223,7 @@ export function createDetectionStage(options: DetectionOptions, store: () => Rat
     },
     recordOutcome(ctx, failed) {
       if (!behavior.enabled || !tracker) return;
-      tracker.recordOutcome(ctx.identity?.id ?? ctx.clientIp, { failed });
+      tracker.recordOutcome(ctx.identity?.id ?? ctx.clientKey, { failed });
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Wires auditing, incidents and alerting behind the shield: the pipeline hands over each decision and
- * response check; this turns them into audit entries, incidents and alerts, all off the request path
- * (only `audit.budgetMs`, default 0, is ever awaited).
+ * response check; this turns them into audit entries, incidents and alerts, off the request path except
+ * for `audit.acknowledge`: by default `protect()` waits (at most `audit.budgetMs`) until a refusal's
+ * entry is on stable storage, so that no refusal a client received can be missing after a crash.
  * @module
  */
 import { createAlertDispatcher } from '../alerts/dispatcher.js';
@@ -19,7 +20,7 @@ import { type IncidentSummary, type IncidentSummaryOptions, summarizeIncidents }
 import type { Incident, IncidentInput } from './types.js';
 
 export interface SecurityMonitor {
-  /** Records a decision; returns a promise only when `audit.budgetMs` asks the caller to wait. */
+  /** Records a decision; returns a promise only when `audit.acknowledge` asks the caller to wait. */
   recordDecision(decision: Decision, request: ShieldRequest, nested: boolean): Promise<unknown> | undefined;
   recordResponse(decision: Decision | undefined, check: ResponseCheck): void;
   logIncident(input: IncidentInput): Incident;
@@ -56,6 +57,7 @@ export function createSecurityMonitor(options: ResolvedOptions, logger: ShieldLo
   }
   const store = incidentOptions.store ?? createMemoryIncidentStore(incidentOptions);
   const seen = new Map<string, number>();
+  let lateWarnedAt = Number.NEGATIVE_INFINITY;
 
   const auditLog: AuditLog | undefined = audit.enabled
     ? createAuditLog({
@@ -188,13 +190,26 @@ export function createSecurityMonitor(options: ResolvedOptions, logger: ShieldLo
       for (const incident of incidentsFromDecision(entry.decision!, meta)) record(incident, false);
     }
     if (!audited) return undefined;
+    const refusal = decision.action === 'block' && decision.mode === 'enforce';
+    if (refusal && audit.acknowledge === 'refusals') entry.durable = true;
     const written = auditLog!.append(entry);
-    if (audit.budgetMs <= 0) return undefined;
+    const wait = audit.acknowledge === 'audited' || (refusal && audit.acknowledge === 'refusals');
+    if (!wait || audit.budgetMs <= 0) return undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     return Promise.race([
       written,
       new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, audit.budgetMs);
+        timer = setTimeout(() => {
+          const now = Date.now();
+          if (now - lateWarnedAt >= 60_000) {
+            lateWarnedAt = now;
+            logger.warn(
+              `an audit entry was not written within audit.budgetMs (${audit.budgetMs} ms); answering without waiting for it (it is still queued)`,
+              { requestId: decision.requestId },
+            );
+          }
+          resolve();
+        }, audit.budgetMs);
       }),
     ]).finally(() => clearTimeout(timer));
   }

@@ -180,6 +180,44 @@ describe('createFileSink', () => {
     expect(result.lastSeq).toBeGreaterThanOrEqual(Math.max(...acked));
   });
 
+  it('rewrites the head record after every write; a restart after a cut records audit.truncated', async () => {
+    const dir = tmp();
+    const sink = createFileSink({ dir, model: 'chat' });
+    const log = createAuditLog({ sink, instance: 't', model: 'chat', hmacKey: KEY });
+    let last: { seq: number; hash: string } | undefined;
+    for (let i = 0; i < 5; i++) {
+      const entry = await log.append({ type: 'incident', data: { i } });
+      // Acknowledged means the head record already covers it.
+      const head = JSON.parse(readFileSync(sink.headFile!, 'utf8'));
+      expect(head).toMatchObject({ type: 'head', seq: entry!.seq, hash: entry!.hash, alg: 'HS256' });
+      last = entry;
+    }
+    expect(readFileSync(sink.headFile!).length).toBe(512);
+    await log.close();
+    const [file] = logFiles(dir);
+    const lines = readFileSync(file!, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(file!, `${lines.slice(0, -2).join('\n')}\n`);
+
+    const reopened = createFileSink({ dir, model: 'chat' });
+    const again = createAuditLog({ sink: reopened, instance: 't2', model: 'chat', hmacKey: KEY });
+    await again.append({ type: 'incident', data: { after: true } });
+    await again.close();
+    const result = await verifyAuditFiles(logFiles(dir), {
+      hmacKey: KEY,
+      head: readFileSync(reopened.headFile!, 'utf8'),
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.truncations).toBe(1);
+    const entries = readFileSync(file!, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(entries.find((e) => e.type === 'audit.truncated')?.data).toEqual({
+      headSeq: last!.seq,
+      logSeq: last!.seq - 2,
+    });
+  });
+
   it('a new chain starts when the last entry cannot be read', async () => {
     const dir = tmp();
     await writeLog(dir, 2);

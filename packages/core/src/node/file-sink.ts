@@ -1,21 +1,34 @@
 /**
  * The append-only JSONL audit sink: one entry per line, rotation by size and by day (UTC), the chain
- * continuing across files and restarts, a documented durability setting, and repair of a torn last line
- * on start (recorded in the log as an `audit.repaired` entry).
+ * continuing across files and restarts, a documented durability setting, repair of a torn last line on
+ * start (recorded in the log as an `audit.repaired` entry), and a head record beside the log.
  *
- * Durability:
- * - `entry` (default): an append resolves only after `fdatasync` covers it. Appends that arrive while a
- *   write is in progress share the next write and sync (group commit), so a process killed at any point
- *   (SIGKILL, power loss) loses no acknowledged entry.
- * - `batch`: an append resolves once the data is in the OS (it survives a process crash); `fdatasync` runs
- *   at most `batchWindowMs` later, so a power loss can lose at most that window.
+ * Durability (what "acknowledged" means; in every mode a write resolves only once its data is in the
+ * OS, which survives a crash of the process, SIGKILL included):
+ * - `refusals` (default): a write holding a refusal (`sync: true`) resolves only after `fdatasync`;
+ *   refusals that arrive while a write is in progress share the next write and sync (group commit). The
+ *   other entries are synced at most `batchWindowMs` later, so a power loss can lose at most that window
+ *   of allowed and flagged requests, and no refusal.
+ * - `entry`: every write resolves only after `fdatasync` (nothing acknowledged is lost to a power loss).
+ * - `batch`: nothing waits for `fdatasync`; it runs within `batchWindowMs` (a power loss can lose that
+ *   window, refusals included).
+ *
+ * Head record: after every write, `head_{model}.json` (or `headPath`) is rewritten in place with the
+ * `seq` and `hash` of the last entry, signed like a checkpoint. `ai-shield audit verify` compares the log
+ * with it, so entries cut off the end are caught even between checkpoints.
  * @module
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type FileHandle, open, readdir, rename, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { AuditCheckpoint, AuditEntry, AuditSink, AuditSinkState } from '../audit/types.js';
+import type {
+  AuditCheckpoint,
+  AuditEntry,
+  AuditSink,
+  AuditSinkState,
+  AuditWriteOptions,
+} from '../audit/types.js';
 
 export interface FileSinkOptions {
   /**
@@ -31,15 +44,24 @@ export interface FileSinkOptions {
   maxBytes?: number;
   /** Start a new file when the UTC date changes. Default true. */
   rotateDaily?: boolean;
-  /** `entry` (fsync before acknowledging, default) or `batch` (fsync within `batchWindowMs`). */
-  durability?: 'entry' | 'batch';
-  /** Longest delay of the sync in `batch` mode. Default 1000 ms. */
+  /**
+   * `refusals` (default: fsync before acknowledging a write that holds a refusal, the rest within
+   * `batchWindowMs`), `entry` (fsync before acknowledging every write) or `batch` (fsync within
+   * `batchWindowMs` only).
+   */
+  durability?: 'refusals' | 'entry' | 'batch';
+  /** Longest delay of a deferred sync. Default 1000 ms. */
   batchWindowMs?: number;
   /**
    * Checkpoint file (JSONL). Default: `checkpoints_{model}.jsonl` beside the log. Put it on another disk
    * or host (or ship it) so that whoever can cut the log cannot also cut the checkpoints.
    */
   checkpointPath?: string;
+  /**
+   * Head record file (one JSON record, rewritten in place after every write). Default:
+   * `head_{model}.json` beside the log. `false`: none (truncation is then caught at checkpoints only).
+   */
+  headPath?: string | false;
 }
 
 /** A file sink, with the paths it writes. */
@@ -47,7 +69,12 @@ export interface FileSink extends AuditSink {
   /** The file currently written to (after `open`). */
   readonly currentFile: string | undefined;
   readonly checkpointFile: string;
+  /** The head record file, unless `headPath: false`. */
+  readonly headFile: string | undefined;
 }
+
+/** Size the head record is padded to, so that rewriting it in place never leaves a longer old tail. */
+const HEAD_BYTES = 512;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -134,6 +161,21 @@ async function tail(handle: FileHandle, size: number): Promise<{ lastLine?: stri
   return { completeEnd: Math.max(0, completeEnd) };
 }
 
+/** The `seq` and `hash` of a head record file, or undefined when there is none or it is unreadable. */
+async function readHead(path: string): Promise<{ seq: number; hash: string } | undefined> {
+  try {
+    const record = JSON.parse((await readFile(path, 'utf8')).split('\n', 1)[0]!) as {
+      seq?: unknown;
+      hash?: unknown;
+    };
+    return typeof record.seq === 'number' && typeof record.hash === 'string'
+      ? { seq: record.seq, hash: record.hash }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Creates a file sink.
  * @example
@@ -147,10 +189,15 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   const naming = namingFor(options, model);
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const rotateDaily = options.rotateDaily ?? true;
-  const durability = options.durability ?? 'entry';
+  const durability = options.durability ?? 'refusals';
   const windowMs = options.batchWindowMs ?? 1000;
-  const checkpointFile =
-    options.checkpointPath ?? join(naming.dir, `checkpoints_${model.replace(/[^A-Za-z0-9_-]/g, '_')}.jsonl`);
+  const safeModel = model.replace(/[^A-Za-z0-9_-]/g, '_');
+  const checkpointFile = options.checkpointPath ?? join(naming.dir, `checkpoints_${safeModel}.jsonl`);
+  const headFile =
+    options.headPath === false ? undefined : (options.headPath ?? join(naming.dir, `head_${safeModel}.json`));
+  let headHandle: FileHandle | undefined;
+  let headSize = -1;
+  let headDirty = false;
   let handle: FileHandle | undefined;
   let file: string | undefined;
   let fileDate = today();
@@ -199,12 +246,26 @@ export function createFileSink(options: FileSinkOptions): FileSink {
     if (syncTimer) clearTimeout(syncTimer);
     syncTimer = undefined;
     if (syncing) await syncing;
-    if (!dirty || !handle) return;
+    if (!dirty || !handle) return syncHead();
     dirty = false;
     syncing = handle.datasync().finally(() => {
       syncing = undefined;
     });
     await syncing;
+    await syncHead();
+  }
+
+  /** The head is synced after the log it describes (a head ahead of a lost tail would be a false alarm). */
+  async function syncHead(): Promise<void> {
+    if (!headDirty || !headHandle) return;
+    headDirty = false;
+    await headHandle.datasync();
+  }
+
+  function deferSync(): void {
+    if (syncTimer) return;
+    syncTimer = setTimeout(() => void sync().catch(() => {}), windowMs);
+    syncTimer.unref();
   }
 
   async function append(data: Buffer): Promise<void> {
@@ -230,6 +291,7 @@ export function createFileSink(options: FileSinkOptions): FileSink {
       return file;
     },
     checkpointFile,
+    headFile,
     async open(): Promise<AuditSinkState> {
       mkdirSync(naming.dir, { recursive: true });
       mkdirSync(dirname(checkpointFile), { recursive: true });
@@ -286,9 +348,18 @@ export function createFileSink(options: FileSinkOptions): FileSink {
       }
       if (state.resetReason) await rotate();
       persistedSeq = state.head?.seq ?? -1;
+      const previous = headFile ? await readHead(headFile) : undefined;
+      if (
+        previous &&
+        (previous.seq > persistedSeq || (previous.seq === persistedSeq && previous.hash !== state.head?.hash))
+      ) {
+        // The log ends before the head written last time: entries were cut off while the writer was
+        // down (or lost to a power loss). Recorded in the log before the head moves on.
+        state.truncated = { headSeq: previous.seq, logSeq: state.head?.seq ?? null };
+      }
       return state;
     },
-    async write(lines: string[], entries: AuditEntry[]) {
+    async write(lines: string[], entries: AuditEntry[], writeOptions: AuditWriteOptions = {}) {
       if (!handle) throw new Error('file sink is not open');
       // A retry after a partly failed write (rotation, then ENOSPC) resends lines this file already holds.
       const start = entries.findIndex((entry) => entry.seq > persistedSeq);
@@ -313,11 +384,25 @@ export function createFileSink(options: FileSinkOptions): FileSink {
       }
       if (chunk.length > 0) await append(Buffer.concat(chunk));
       persistedSeq = entries[entries.length - 1]!.seq;
-      if (durability === 'entry') await sync();
-      else if (!syncTimer) {
-        syncTimer = setTimeout(() => void sync().catch(() => {}), windowMs);
-        syncTimer.unref();
+      if (durability === 'entry' || (durability === 'refusals' && writeOptions.sync)) await sync();
+      else deferSync();
+    },
+    async writeHead(line: string) {
+      if (!headFile) return;
+      if (!headHandle) {
+        mkdirSync(dirname(headFile), { recursive: true });
+        // r+ keeps the previous head until it is replaced (w would empty it first).
+        headHandle = await open(headFile, 'r+').catch(() => open(headFile, 'w+'));
       }
+      const data = Buffer.from(`${line.padEnd(HEAD_BYTES - 1)}\n`, 'utf8');
+      await headHandle.write(data, 0, data.length, 0);
+      if (data.length !== headSize) {
+        await headHandle.truncate(data.length);
+        headSize = data.length;
+      }
+      headDirty = true;
+      // Synced with the log: at once when the log was just synced, else within the batch window.
+      deferSync();
     },
     async writeCheckpoint(line: string, _checkpoint: AuditCheckpoint) {
       await sync();
@@ -334,6 +419,8 @@ export function createFileSink(options: FileSinkOptions): FileSink {
       await sync();
       await handle?.close();
       handle = undefined;
+      await headHandle?.close();
+      headHandle = undefined;
     },
   };
 }

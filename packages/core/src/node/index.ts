@@ -6,7 +6,7 @@
 
 export { orderAuditFiles, readAuditEntries, readCheckpointFiles, verifyAuditFiles } from './audit-files.js';
 export { createFileSink, type FileSink, type FileSinkOptions } from './file-sink.js';
-export { type NodeRequestOptions, nodeHeaders, toShieldRequestFromNode } from './node-request.js';
+export { bodyLimits, type NodeRequestOptions, nodeHeaders, toShieldRequestFromNode } from './node-request.js';
 export { type NodeSinkOptions, withNodeSinks } from './node-sinks.js';
 export {
   attackProbability,

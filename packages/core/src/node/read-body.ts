@@ -1,21 +1,39 @@
 /**
- * Reads a Node request body with a byte cap. Unlike iterating the stream (which destroys the socket when
- * the loop stops early), this stops listening and pauses, so the adapter can still answer 413.
+ * Reads a Node request body with a byte cap, a time limit and a minimum rate. Unlike iterating the
+ * stream (which destroys the socket when the loop stops early), this stops listening and pauses, so the
+ * adapter can still answer 413 or 408 (with `Connection: close`, which makes Node close the socket).
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import type { BodyText } from '../validation/read-body.js';
+import { type BodyText, type BodyTimeouts, watchBodyPace } from '../validation/read-body.js';
 
 /**
- * Reads `req` as UTF-8 up to `maxBytes`. Rejects only on a stream error (e.g. the client aborted).
+ * Reads `req` as UTF-8 up to `maxBytes`, within `limits` when given. Rejects only on a stream error (e.g.
+ * the client aborted).
  * @example
- * const { text, size, truncated } = await readNodeBody(req, 1_000_000);
+ * const { text, size, truncated, timedOut } = await readNodeBody(req, 1_000_000, DEFAULT_BODY_TIMEOUTS);
  */
-export function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<BodyText> {
+export function readNodeBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  limits?: BodyTimeouts,
+): Promise<BodyText> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const pace = limits
+      ? watchBodyPace(
+          limits,
+          () => size,
+          (reason) => {
+            cleanup();
+            req.pause();
+            resolve({ text: '', size, truncated: false, timedOut: reason });
+          },
+        )
+      : undefined;
     const cleanup = () => {
+      pace?.stop();
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);

@@ -103,7 +103,7 @@ describe.skipIf(!redisAvailable())('access across instances (real redis-server o
     expect((await shields[1]!.getIncidentSummary()).byType.lockout).toBe(1);
   });
 
-  it('fails closed when the replay store is down', async () => {
+  it('claims ids in memory when the replay store is down (insurance), or fails closed when told to', async () => {
     const client = await connect();
     const shield = createShield({
       env: false,
@@ -112,7 +112,25 @@ describe.skipIf(!redisAvailable())('access across instances (real redis-server o
       access: { jwt: { secret: SECRET, replay: { store: createRedisNonceStore(client), timeoutMs: 500 } } },
     });
     client.disconnect();
-    const decision = await shield.protect(request(await token()));
+    const jwt = await token();
+    const first = await shield.protect(request(jwt));
+    expect(first.action).toBe('allow');
+    expect(first.failures).toContainEqual(
+      expect.objectContaining({ stage: 'access', policy: 'insurance', error: 'ERR_STORE_UNAVAILABLE' }),
+    );
+    // The in-memory insurance still refuses a replay against this instance.
+    expect(await shield.protect(request(jwt))).toMatchObject({
+      status: 401,
+      code: 'ERR_ACCESS_TOKEN_REPLAYED',
+    });
+
+    const strict = createShield({
+      env: false,
+      logger: silent,
+      rate: { minIntervalMs: 0, onStoreError: 'closed' },
+      access: { jwt: { secret: SECRET, replay: { store: createRedisNonceStore(client), timeoutMs: 500 } } },
+    });
+    const decision = await strict.protect(request(await token()));
     expect(decision).toMatchObject({ status: 503, code: 'ERR_STAGE_FAILED' });
     expect(decision.failures[0]).toMatchObject({ stage: 'access', policy: 'closed' });
   });

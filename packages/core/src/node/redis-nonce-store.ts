@@ -17,7 +17,8 @@ type NodeRedisSet = (key: string, value: string, options: { EX: number; NX: true
 
 /**
  * Creates a NonceStore over an existing Redis client (its lifecycle stays yours). A Redis error or
- * timeout fails the access stage (closed by default): a replay check that cannot run refuses.
+ * timeout (`rate.storeTimeoutMs`) claims the id in the in-memory store instead (insurance), unless
+ * `rate.onStoreError` is `closed`, which fails the access stage.
  * @example
  * import Redis from 'ioredis';
  * import { createRedisNonceStore } from '@ai-shield/core/node';
@@ -30,6 +31,7 @@ export function createRedisNonceStore(client: unknown, options: RedisNonceStoreO
     throw new TypeError('createRedisNonceStore: expected a Redis client with set()');
   return {
     kind: 'redis',
+    ...(typeof client === 'object' && client !== null ? { backend: client } : {}),
     async claim(key, ttlSec) {
       const ttl = Math.max(1, Math.ceil(ttlSec));
       const name = `${prefix}:${key}`;

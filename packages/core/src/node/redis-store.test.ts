@@ -81,9 +81,9 @@ describe.skipIf(!redisAvailable())('Redis store (real redis-server on 127.0.0.1)
     expect(during[0]!.failures).toContainEqual(
       expect.objectContaining({ stage: 'rate', policy: 'insurance' }),
     );
-    // The behaviour tracker shares the store: its repeat counter is missing, its in-memory signals still run.
+    // The behaviour tracker shares the store: repeats are counted in memory meanwhile.
     expect(during[0]!.failures).toContainEqual(
-      expect.objectContaining({ stage: 'detection', policy: 'open' }),
+      expect.objectContaining({ stage: 'detection', policy: 'insurance' }),
     );
     // The insurance limiter enforces the same budget on its own counters.
     expect(during.map((d) => d.status)).toEqual([200, 200, 200, 200, 200, 429, 429]);

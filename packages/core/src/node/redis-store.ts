@@ -2,8 +2,11 @@
  * Redis-backed counters, so that several app instances share one budget (rate-limiter-flexible's
  * RateLimiterRedis). Works with ioredis and node-redis clients.
  *
- * When Redis is unreachable the limiter rejects at once (`rejectIfRedisNotReady`) instead of queueing,
- * and the pipeline's `rate.onStoreError` policy applies (default: in-memory insurance counters).
+ * When Redis is unreachable the limiter rejects at once (`rejectIfRedisNotReady`) instead of queueing;
+ * when it hangs (process stopped, connection open) the shield stops waiting after `rate.storeTimeoutMs`.
+ * Either way the pipeline's `rate.onStoreError` policy applies (default: in-memory insurance counters).
+ * Set the client's own `commandTimeout` too (README, "Several instances: Redis"), so that commands
+ * the shield stopped waiting for do not pile up in the client.
  * @module
  */
 import { RateLimiterRedis } from 'rate-limiter-flexible';
@@ -25,6 +28,7 @@ export interface RedisStoreOptions {
 export function createRedisStore(client: unknown, options: RedisStoreOptions = {}): RateStore {
   return {
     kind: 'redis',
+    ...(typeof client === 'object' && client !== null ? { backend: client } : {}),
     createLimiter({ keyPrefix, points, durationSec, blockDurationSec = 0 }) {
       const limiter = new RateLimiterRedis({
         storeClient: client,

@@ -9,6 +9,7 @@ import { AiShieldError } from '../errors.js';
 import type { Block, RequestContext } from '../stage.js';
 import { createMemoryStore } from './memory.js';
 import type { Limiter, LimiterOptions, LimitResult, RateStore } from './store.js';
+import { createStoreGuards, type StoreGuards } from './store-guard.js';
 
 /** The compiled rate stage of one policy. */
 export interface RateStage {
@@ -31,28 +32,26 @@ export interface RateStage {
 
 class StoreClosedError extends AiShieldError {}
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new AiShieldError('ERR_STORE_UNAVAILABLE', `rate store did not answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
- * A limiter that applies the `onStoreError` policy around a possibly remote store. The insurance
- * limiter is an in-memory twin created on first failure, as rate-limiter-flexible's `insuranceLimiter`.
+ * A limiter that applies the `onStoreError` policy around a possibly remote store. Every call is bounded
+ * by `storeTimeoutMs` through the store's guard (store-guard.ts), which also trips for the following
+ * calls so that a hung store costs a request at most one timeout. The insurance limiter is an in-memory
+ * twin created on first failure, as rate-limiter-flexible's `insuranceLimiter`.
  */
-function guardedLimiter(store: RateStore, spec: LimiterOptions, options: RateOptions): Guarded {
+function guardedLimiter(
+  store: RateStore,
+  spec: LimiterOptions,
+  options: RateOptions,
+  guards: StoreGuards,
+): Guarded {
   const primary = store.createLimiter(spec);
   if (store.kind === 'memory') return (_ctx, op) => op(primary);
+  const guard = guards(store);
+  const probe = () => primary.get('ais:probe');
   let insurance: Limiter | undefined;
   return async (ctx, op) => {
     try {
-      return await withTimeout(op(primary), options.storeTimeoutMs);
+      return await guard.call(() => op(primary), probe, options.storeTimeoutMs);
     } catch (error) {
       const policy = options.onStoreError;
       if (!ctx.failures.some((failure) => failure.stage === 'rate')) {
@@ -60,12 +59,12 @@ function guardedLimiter(store: RateStore, spec: LimiterOptions, options: RateOpt
           stage: 'rate',
           policy,
           error: (error as { code?: string }).code ?? (error as Error).name ?? 'Error',
-          message: `${store.kind} store: ${(error as Error).message}`,
+          message: (error as Error).message,
         });
       }
       if (policy === 'open') return undefined;
       if (policy === 'closed') throw new StoreClosedError('ERR_STORE_UNAVAILABLE', 'rate store unavailable');
-      insurance ??= createMemoryStore().createLimiter(spec);
+      insurance ??= createMemoryStore({ maxKeys: options.maxClients }).createLimiter(spec);
       return op(insurance);
     }
   };
@@ -88,7 +87,8 @@ function tooMany(code: Block['code'], reason: string, result: LimitResult, ctx: 
   return { status: 429, code, reason };
 }
 
-const addressKey = (ctx: RequestContext) => `ip:${ctx.clientIp}`;
+/** The client's counter key: its address, or its IPv6 prefix (`ipv6Subnet`). */
+const addressKey = (ctx: RequestContext) => ctx.clientKey;
 
 /** The identity failed attempts are counted against: verified, or named by a genuine refused credential. */
 function identityKey(ctx: RequestContext): string | undefined {
@@ -101,14 +101,20 @@ function identityKey(ctx: RequestContext): string | undefined {
 }
 
 /** Compiles the rate stage for one policy. `scope` separates the counters of per-route budgets. */
-export function createRateStage(options: RateOptions, scope: string): RateStage {
-  const store = options.store ?? createMemoryStore();
+export function createRateStage(
+  options: RateOptions,
+  scope: string,
+  guards: StoreGuards = createStoreGuards(),
+  defaultStore: () => RateStore = createMemoryStore,
+): RateStage {
+  const store = options.store ?? defaultStore();
   const prefix = `${options.keyPrefix}:${scope}`;
   const perIp = options.perIp
     ? guardedLimiter(
         store,
         { keyPrefix: `${prefix}:ip`, points: options.perIp.points, durationSec: options.perIp.durationSec },
         options,
+        guards,
       )
     : undefined;
   const perIdentity = options.perIdentity
@@ -120,6 +126,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
           durationSec: options.perIdentity.durationSec,
         },
         options,
+        guards,
       )
     : undefined;
   const minInterval =
@@ -128,6 +135,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
           store,
           { keyPrefix: `${prefix}:gap`, points: 1, durationSec: options.minIntervalMs / 1000 },
           options,
+          guards,
         )
       : undefined;
   const failed = options.failedAttempts;
@@ -138,10 +146,16 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
         store,
         { keyPrefix: `${options.keyPrefix}:fail`, points: failed.max, durationSec: failed.windowSec },
         options,
+        guards,
       )
     : undefined;
   const delays = failed
-    ? guardedLimiter(store, { keyPrefix: `${options.keyPrefix}:delay`, points: 1, durationSec: 1 }, options)
+    ? guardedLimiter(
+        store,
+        { keyPrefix: `${options.keyPrefix}:delay`, points: 1, durationSec: 1 },
+        options,
+        guards,
+      )
     : undefined;
 
   // Per-API-key budgets (access.apiKeys records with `rate`), one limiter per distinct window.
@@ -150,7 +164,12 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
     const id = `${points}/${durationSec}`;
     let limiter = keyLimiters.get(id);
     if (!limiter) {
-      limiter = guardedLimiter(store, { keyPrefix: `${prefix}:key:${id}`, points, durationSec }, options);
+      limiter = guardedLimiter(
+        store,
+        { keyPrefix: `${prefix}:key:${id}`, points, durationSec },
+        options,
+        guards,
+      );
       keyLimiters.set(id, limiter);
     }
     return limiter;
@@ -187,7 +206,7 @@ export function createRateStage(options: RateOptions, scope: string): RateStage 
   }
 
   async function run(ctx: RequestContext, lockoutChecked = false): Promise<Block | undefined> {
-    const ipKey = ctx.clientIp;
+    const ipKey = ctx.clientKey;
     try {
       if (!lockoutChecked) {
         const locked = await lockout(ctx);

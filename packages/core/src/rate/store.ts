@@ -42,5 +42,10 @@ export interface Limiter {
 export interface RateStore {
   /** `memory`, `redis`, ... shown in audit entries and failures. */
   readonly kind: string;
+  /**
+   * The connection behind the store (e.g. the Redis client). Stores that share one also share their
+   * health: when it hangs, every stage using it falls back at once instead of each waiting in turn.
+   */
+  readonly backend?: object;
   createLimiter(options: LimiterOptions): Limiter;
 }

@@ -1,6 +1,8 @@
 /**
- * Reads a request body with a byte cap, for adapters whose framework has not parsed it. Stops at the cap
- * so that a 50 MB body costs at most `maxBytes` of memory.
+ * Reads a request body with a byte cap, a time limit and a minimum rate, for adapters whose framework
+ * has not parsed it. Stops at the cap so that a 50 MB body costs at most `maxBytes` of memory, and gives
+ * up on a body that trickles in (issue 13: one byte per second held a socket for Node's 300 s default at
+ * ~190 B per chunk), so that the pipeline answers 408 and the socket is closed.
  * @module
  */
 
@@ -10,6 +12,115 @@ export interface BodyText {
   size: number;
   /** True when the body was larger than `maxBytes`; `text` is then empty. */
   truncated: boolean;
+  /** Set when the read was abandoned for time (`text` is then empty): see {@link BodyTimeouts}. */
+  timedOut?: BodyTimeoutReason;
+}
+
+/** `timeout`: not complete within `timeoutMs`; `too_slow`: below `minBytesPerSec` after the grace. */
+export type BodyTimeoutReason = 'timeout' | 'too_slow';
+
+/** Time limits of a body read (`validation.bodyTimeoutMs` / `validation.minBodyBytesPerSec`). */
+export interface BodyTimeouts {
+  /** The whole body must arrive within this many ms of the start of the read; 0: no limit. */
+  timeoutMs: number;
+  /**
+   * After the first `graceMs`, at least this many bytes per second must have arrived on average since
+   * then; 0: no minimum.
+   */
+  minBytesPerSec: number;
+  /** Time a slow start is forgiven before the rate counts. Default {@link BODY_RATE_GRACE_MS}. */
+  graceMs?: number;
+}
+
+/** Defaults of `validation.bodyTimeoutMs` and `validation.minBodyBytesPerSec`. */
+export const DEFAULT_BODY_TIMEOUTS: Readonly<BodyTimeouts> = Object.freeze({
+  timeoutMs: 30_000,
+  minBytesPerSec: 1024,
+});
+
+/** The body time limits of a policy's validation options. */
+export function bodyTimeouts(validation: {
+  bodyTimeoutMs: number;
+  minBodyBytesPerSec: number;
+}): BodyTimeouts {
+  return { timeoutMs: validation.bodyTimeoutMs, minBytesPerSec: validation.minBodyBytesPerSec };
+}
+
+/** Time a slow start is forgiven (a client preparing its upload, TCP slow start) before the rate counts. */
+export const BODY_RATE_GRACE_MS = 5000;
+/** How often a read in progress is checked against the limits. */
+const CHECK_EVERY_MS = 500;
+
+/** The verdict on a read in progress after `elapsedMs` with `received` bytes, or undefined to go on. */
+export function bodyPace(
+  limits: BodyTimeouts,
+  elapsedMs: number,
+  received: number,
+): BodyTimeoutReason | undefined {
+  if (limits.timeoutMs > 0 && elapsedMs >= limits.timeoutMs) return 'timeout';
+  const grace = limits.graceMs ?? BODY_RATE_GRACE_MS;
+  if (
+    limits.minBytesPerSec > 0 &&
+    elapsedMs > grace &&
+    received < (limits.minBytesPerSec * (elapsedMs - grace)) / 1000
+  ) {
+    return 'too_slow';
+  }
+  return undefined;
+}
+
+/**
+ * Checks a read in progress every {@link CHECK_EVERY_MS} (one timer per read, none per chunk) and calls
+ * `onExpired` once when it breaks a limit. `stop()` must be called when the read ends.
+ */
+export function watchBodyPace(
+  limits: BodyTimeouts,
+  received: () => number,
+  onExpired: (reason: BodyTimeoutReason) => void,
+): { stop(): void } {
+  if (limits.timeoutMs <= 0 && limits.minBytesPerSec <= 0) return { stop() {} };
+  const started = Date.now();
+  const every = limits.timeoutMs > 0 ? Math.min(CHECK_EVERY_MS, limits.timeoutMs) : CHECK_EVERY_MS;
+  const timer = setInterval(() => {
+    const reason = bodyPace(limits, Date.now() - started, received());
+    if (reason) {
+      clearInterval(timer);
+      onExpired(reason);
+    }
+  }, every);
+  (timer as { unref?: () => void }).unref?.();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * Waits for a whole-body read that cannot be watched chunk by chunk (a framework's cached `text()`)
+ * within `limits`. With a declared length the minimum rate becomes a deadline: the body must be complete
+ * within the grace plus `declaredBytes / minBytesPerSec`. Resolves with the text, or with the reason the
+ * wait was abandoned (the read's later outcome is then ignored).
+ * @example
+ * const text = await awaitBody(c.req.text(), bodyTimeouts(options.validation), declared);
+ * if (typeof text !== 'string') request.bodyTimedOut = text.timedOut;
+ */
+export function awaitBody(
+  read: Promise<string>,
+  limits: BodyTimeouts,
+  declaredBytes: number,
+): Promise<string | { timedOut: BodyTimeoutReason }> {
+  const total = limits.timeoutMs > 0 ? limits.timeoutMs : Number.POSITIVE_INFINITY;
+  const paced =
+    limits.minBytesPerSec > 0
+      ? (limits.graceMs ?? BODY_RATE_GRACE_MS) + (declaredBytes * 1000) / limits.minBytesPerSec
+      : Number.POSITIVE_INFINITY;
+  const deadline = Math.min(total, paced);
+  if (deadline === Number.POSITIVE_INFINITY) return read;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expiry = new Promise<{ timedOut: BodyTimeoutReason }>((resolve) => {
+    timer = setTimeout(() => {
+      read.catch(() => {});
+      resolve({ timedOut: deadline === total ? 'timeout' : 'too_slow' });
+    }, deadline);
+  });
+  return Promise.race([read, expiry]).finally(() => clearTimeout(timer));
 }
 
 type ByteSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
@@ -18,44 +129,74 @@ function isReadableStream(source: ByteSource): source is ReadableStream<Uint8Arr
   return typeof (source as ReadableStream).getReader === 'function';
 }
 
-async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (!isReadableStream(source)) {
-    yield* source;
-    return;
-  }
-  const reader = source.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-/**
- * Reads `source` as UTF-8 text, giving up (without buffering the rest) once `maxBytes` is exceeded.
- * @example
- * const { text, truncated } = await readBodyText(req, 1_000_000); // Node IncomingMessage
- */
-export async function readBodyText(source: ByteSource, maxBytes: number): Promise<BodyText> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of iterate(source)) {
-    size += chunk.byteLength;
-    if (size > maxBytes) return { text: '', size, truncated: true };
-    chunks.push(chunk);
-  }
-  if (chunks.length === 0) return { text: '', size: 0, truncated: false };
+function decode(chunks: Uint8Array[], size: number): string {
+  if (chunks.length === 0) return '';
   const decoder = new TextDecoder('utf-8');
-  if (chunks.length === 1) return { text: decoder.decode(chunks[0]), size, truncated: false };
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
   const joined = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     joined.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { text: decoder.decode(joined), size, truncated: false };
+  return decoder.decode(joined);
+}
+
+/**
+ * Reads `source` as UTF-8 text, giving up (without buffering the rest) once `maxBytes` is exceeded, or
+ * when `limits` are broken (a `ReadableStream` is then cancelled; an async iterable is returned from).
+ * @example
+ * const { text, truncated, timedOut } = await readBodyText(request.body, 1_000_000, DEFAULT_BODY_TIMEOUTS);
+ */
+export async function readBodyText(
+  source: ByteSource,
+  maxBytes: number,
+  limits?: BodyTimeouts,
+): Promise<BodyText> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let expired: BodyTimeoutReason | undefined;
+  let wake: (() => void) | undefined;
+  // Resolves with undefined when a limit is broken, ending the race with a pending read.
+  const expiry = new Promise<undefined>((resolve) => {
+    wake = () => resolve(undefined);
+  });
+  const pace = limits
+    ? watchBodyPace(
+        limits,
+        () => size,
+        (reason) => {
+          expired = reason;
+          wake?.();
+        },
+      )
+    : undefined;
+  const iterator = isReadableStream(source) ? undefined : source[Symbol.asyncIterator]();
+  const reader = isReadableStream(source) ? source.getReader() : undefined;
+  // Not awaited: cancelling one branch of a tee (a cloned Request body) settles only once the other
+  // branch is cancelled too. The adapter answers with `Connection: close`, which ends the rest.
+  const stop = () => void (reader ? reader.cancel() : iterator!.return?.())?.catch(() => {});
+  try {
+    for (;;) {
+      const next = reader ? reader.read() : iterator!.next();
+      const step = pace ? await Promise.race([next, expiry]) : await next;
+      if (step === undefined || expired) {
+        // Do not leave the pending read unhandled when the source errors later.
+        next.catch(() => {});
+        stop();
+        return { text: '', size, truncated: false, timedOut: expired ?? 'timeout' };
+      }
+      if (step.done) break;
+      size += step.value.byteLength;
+      if (size > maxBytes) {
+        stop();
+        return { text: '', size, truncated: true };
+      }
+      chunks.push(step.value);
+    }
+  } finally {
+    pace?.stop();
+    reader?.releaseLock();
+  }
+  return { text: decode(chunks, size), size, truncated: false };
 }

@@ -55,6 +55,24 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
   const { req } = ctx;
   // Nothing parsed the body before the shield: the handler only gets what the shield parses.
   const bodyUnusable = ctx.body === undefined;
+  if (req.bodyTimedOut) {
+    // The rest of the body is still on the socket: close it rather than wait for it (RFC 9110 §15.5.9).
+    ctx.headers.connection = 'close';
+    return block(
+      ctx,
+      {
+        status: 408,
+        code: 'ERR_VALIDATION_BODY_TIMEOUT',
+        reason:
+          req.bodyTimedOut === 'too_slow'
+            ? `Request body arrived slower than ${options.minBodyBytesPerSec} bytes/s`
+            : `Request body not received within ${options.bodyTimeoutMs} ms`,
+        // Whatever arrived is incomplete: even in monitor mode the handler cannot be given it.
+        bodyUnusable: true,
+      },
+      'body.timeout',
+    );
+  }
   const declaredSize = req.rawSize ?? Number(req.headers['content-length'] ?? 0);
   if (req.bodyTruncated || declaredSize > options.maxBodyBytes) {
     return block(
@@ -97,6 +115,7 @@ export function runValidation(ctx: RequestContext, options: ValidationOptions): 
           status: 415,
           code: 'ERR_VALIDATION_CONTENT_TYPE',
           reason: 'Content-Type charset must be utf-8 (or absent)',
+          bodyUnusable,
         },
         'body.charset',
       );

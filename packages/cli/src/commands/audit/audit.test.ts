@@ -101,6 +101,24 @@ describe('ai-shield audit verify', () => {
     expect(result.out).toMatch(/^FAIL {2}truncated.*cut off the end/);
   });
 
+  it('catches entries cut off the end by the head record alone, between checkpoints', async () => {
+    const { files } = await writeLog();
+    process.env.AUDIT_HMAC_KEY = KEY;
+    const intact = await run('audit', 'verify', '--no-checkpoints', ...files);
+    expect(intact.code).toBe(0);
+    expect(intact.out).toMatch(/head: entry 11 \(verified\) from .*head_chat\.json/);
+    const last = (await orderAuditFiles(files)).at(-1)!;
+    const kept = readFileSync(last, 'utf8').split('\n').filter(Boolean).slice(0, -1);
+    writeFileSync(last, `${kept.join('\n')}\n`);
+    const cut = await run('audit', 'verify', '--no-checkpoints', ...files);
+    expect(cut.code).toBe(1);
+    expect(cut.out).toMatch(
+      /^FAIL {2}truncated.*the head record names entry 11 but the log ends at entry 10/,
+    );
+    // Without the head (and the checkpoints) the cut is invisible: the head is what caught it.
+    expect((await run('audit', 'verify', '--no-checkpoints', '--no-head', ...files)).code).toBe(0);
+  });
+
   it('exits 2 on a missing file', async () => {
     const { code, err } = await run('audit', 'verify', '/nonexistent/audit.log');
     expect(code).toBe(2);

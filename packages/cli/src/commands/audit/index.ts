@@ -1,7 +1,7 @@
 /**
- * `ai-shield audit verify <files...>`: checks an audit log's hash chain, key and checkpoints. Prints OK
- * with counts, or the first bad entry and why; exit code 0 (intact), 1 (tampered or incomplete),
- * 2 (usage or I/O error).
+ * `ai-shield audit verify <files...>`: checks an audit log's hash chain, key, checkpoints and head
+ * record. Prints OK with counts, or the first bad entry and why; exit code 0 (intact), 1 (tampered or
+ * incomplete), 2 (usage or I/O error).
  * @module
  */
 import { createPublicKey } from 'node:crypto';
@@ -15,6 +15,7 @@ interface VerifyCliOptions {
   keyEnv?: string;
   keyFile?: string;
   checkpoints?: string[] | false;
+  head?: string | false;
   publicKey?: string;
   partial: boolean;
   json: boolean;
@@ -27,14 +28,14 @@ function readPublicKey(path: string): JsonWebKey {
   return createPublicKey(text).export({ format: 'jwk' }) as JsonWebKey;
 }
 
-/** The checkpoint file the file sink writes beside the logs (`checkpoints_{model}.jsonl`), if present. */
-async function defaultCheckpoints(files: string[]): Promise<string[]> {
+/** A file the file sink writes beside the logs (`checkpoints_{model}.jsonl`, `head_{model}.json`), if present. */
+async function besideLogs(files: string[], name: (model: string) => string): Promise<string | undefined> {
   const [first] = await orderAuditFiles(files);
-  if (!first) return [];
+  if (!first) return undefined;
   const line = readFileSync(first, 'utf8').split('\n', 1)[0] ?? '';
   const model = (/"model":"([^"]*)"/.exec(line)?.[1] ?? 'default').replace(/[^A-Za-z0-9_-]/g, '_');
-  const candidate = join(dirname(first), `checkpoints_${model}.jsonl`);
-  return existsSync(candidate) ? [candidate] : [];
+  const candidate = join(dirname(first), name(model));
+  return existsSync(candidate) ? candidate : undefined;
 }
 
 /**
@@ -52,6 +53,7 @@ export function auditKeyFromEnv(env: Record<string, string | undefined>, name?: 
 export function formatVerifyResult(
   result: VerifyResult & { order?: string[] },
   checkpointFiles: string[],
+  headFile?: string,
 ): string {
   const types = Object.entries(result.types)
     .sort((a, b) => b[1] - a[1])
@@ -77,7 +79,17 @@ export function formatVerifyResult(
   lines.push(
     `  checkpoints: ${cp.total} (${cp.verified} verified${cp.unverified ? `, ${cp.unverified} signed but not checked: pass --public-key` : ''})${checkpointFiles.length ? ` from ${checkpointFiles.join(', ')}` : ' (none: cut-off entries at the end cannot be detected)'}`,
   );
+  lines.push(
+    result.head
+      ? `  head: entry ${result.head.seq} (${result.head.verified ? 'verified' : 'signature not checked'}) from ${headFile}`
+      : `  head: ${headFile ? `unusable (${headFile})` : 'none (entries cut off after the last checkpoint cannot be detected)'}`,
+  );
   if (result.repairs) lines.push(`  torn-line repairs recorded: ${result.repairs}`);
+  if (result.truncations) {
+    lines.push(
+      `  WARNING: ${result.truncations} truncation${result.truncations === 1 ? '' : 's'} recorded: on start, the writer found fewer entries than its head record named (entries cut off while it was down, or lost to a power loss); see the audit.truncated entries`,
+    );
+  }
   if (types) lines.push(`  types: ${types}`);
   return lines.join('\n');
 }
@@ -104,6 +116,8 @@ export function registerAuditCommand(program: Command): void {
       'checkpoint files (default: checkpoints_{model}.jsonl beside the logs)',
     )
     .option('--no-checkpoints', 'ignore checkpoints')
+    .option('--head <file>', 'head record file (default: head_{model}.json beside the logs)')
+    .option('--no-head', 'ignore the head record')
     .option('--public-key <file>', 'Ed25519 public key (JWK or PEM) for signed checkpoints')
     .option('--partial', 'accept a log that does not start at entry 0 (earlier files archived)', false)
     .option('--json', 'print the result as JSON', false)
@@ -112,16 +126,24 @@ export function registerAuditCommand(program: Command): void {
         const hmacKey = opts.keyFile
           ? readFileSync(opts.keyFile, 'utf8').trim()
           : auditKeyFromEnv(process.env, opts.keyEnv);
+        const defaultCheckpoints = await besideLogs(files, (model) => `checkpoints_${model}.jsonl`);
         const checkpointFiles =
-          opts.checkpoints === false ? [] : (opts.checkpoints ?? (await defaultCheckpoints(files)));
+          opts.checkpoints === false
+            ? []
+            : (opts.checkpoints ?? (defaultCheckpoints ? [defaultCheckpoints] : []));
+        const headFile =
+          opts.head === false
+            ? undefined
+            : (opts.head ?? (await besideLogs(files, (model) => `head_${model}.json`)));
         const result = await verifyAuditFiles(files, {
           ...(hmacKey ? { hmacKey } : {}),
           ...(opts.publicKey ? { publicKey: readPublicKey(opts.publicKey) } : {}),
           checkpoints: await readCheckpointFiles(checkpointFiles),
+          ...(headFile ? { head: readFileSync(headFile, 'utf8') } : {}),
           partial: opts.partial,
         });
         process.stdout.write(
-          `${opts.json ? JSON.stringify({ ...result, checkpointFiles }, null, 2) : formatVerifyResult(result, checkpointFiles)}\n`,
+          `${opts.json ? JSON.stringify({ ...result, checkpointFiles, headFile }, null, 2) : formatVerifyResult(result, checkpointFiles, headFile)}\n`,
         );
         process.exitCode = result.ok ? 0 : 1;
       } catch (e) {
