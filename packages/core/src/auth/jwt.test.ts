@@ -532,7 +532,7 @@ describe('token issuing (seed 002 generate_token)', () => {
 
   it('without a key, createTokenIssuer() is a configuration error naming what to set', () => {
     const call = () => (createTokenIssuer as (options?: object) => unknown)();
-    expect(call).toThrow(/set exactly one of secret \(or SECRET_KEY\) and privateKey/);
+    expect(call).toThrow(/set exactly one of secret \(or AI_SHIELD_JWT_SECRET\) and privateKey/);
     try {
       call();
     } catch (error) {
