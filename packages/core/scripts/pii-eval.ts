@@ -1,9 +1,9 @@
 /**
  * `pnpm pii-eval`: precision and recall of `scanPii` per entity type on the generated, labeled,
- * multilingual evaluation set (`test/pii-eval/`), dev and held-out splits, with the defaults a response
+ * multilingual evaluation set (`test/pii-eval/`), dev, held-out and fresh splits, with the defaults a response
  * checker uses (`defaultCountry: 'US'`, `minConfidence: 0.5`).
  *
- * Usage: pnpm pii-eval [--seed 42] [--n 300] [--split dev|held-out|both] [--verbose] [--out file.json]
+ * Usage: pnpm pii-eval [--seed 42] [--n 300] [--split dev|held-out|fresh|all] [--verbose] [--out file.json]
  * @module
  */
 import { writeFileSync } from 'node:fs';
@@ -18,12 +18,12 @@ const arg = (name: string, dflt: string) => {
 };
 const seed = Number(arg('seed', '42'));
 const perType = Number(arg('n', '300'));
-const which = arg('split', 'both');
+const which = arg('split', 'all');
 const verbose = args.includes('--verbose');
 const out = arg('out', '');
 const GOAL = 0.97;
 
-const splits: Split[] = which === 'both' ? ['dev', 'held-out'] : [which as Split];
+const splits: Split[] = which === 'all' ? ['dev', 'held-out', 'fresh'] : [which as Split];
 let ok = true;
 const dump: Record<string, unknown> = {};
 for (const split of splits) {

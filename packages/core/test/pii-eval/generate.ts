@@ -3,6 +3,7 @@
  * positive texts and on their own. Nothing here imports the detector, and scoring takes the scan
  * function as a parameter, so the set cannot lean on the detector's own rules.
  */
+import { FRESH_NEGATIVES, FRESH_POSITIVE } from './fresh.js';
 import { negativesFor } from './negatives.js';
 import { createRng, type Rng } from './random.js';
 import { CITIES, LANGS, type Lang, NAMES, POSITIVE } from './templates.js';
@@ -37,7 +38,7 @@ export interface Sample {
   lang: Lang;
 }
 
-export type Split = 'dev' | 'held-out';
+export type Split = 'dev' | 'held-out' | 'fresh';
 
 export interface EvalSetOptions {
   split: Split;
@@ -156,18 +157,22 @@ function fill(r: Rng, lang: Lang, template: string): { text: string; labels: Lab
 
 /** Templates of `lang` for `split` that contain a marker of `type`. */
 function templatesFor(lang: Lang, type: EvalType, split: Split): string[] {
+  const marker = `{${type}`;
+  if (split === 'fresh') return FRESH_POSITIVE[lang][type] ?? [];
   const own = POSITIVE[lang][type] ?? [];
-  const multi = (POSITIVE[lang].multi ?? []).filter((t) =>
-    t.includes(`{${type === 'ip' ? 'ip' : type === 'ssn' ? 'ssn' : type}`),
-  );
+  const multi = (POSITIVE[lang].multi ?? []).filter((t) => t.includes(marker));
   return [...own, ...multi].filter((_, i) => (i % 2 === 0) === (split === 'dev'));
+}
+
+function negativeGens(lang: Lang, split: Split) {
+  return split === 'fresh' ? FRESH_NEGATIVES : negativesFor(lang, split);
 }
 
 /** Builds the evaluation set of one split. Deterministic for a given seed. */
 export function generateEvalSet(options: EvalSetOptions): Sample[] {
   const { split } = options;
   const perType = options.perType ?? 300;
-  const r = createRng((options.seed ?? 42) + (split === 'dev' ? 0 : 1_000_003));
+  const r = createRng((options.seed ?? 42) + { dev: 0, 'held-out': 1_000_003, fresh: 2_000_006 }[split]);
   const samples: Sample[] = [];
   for (const type of EVAL_TYPES) {
     const langs = LANGS.filter((l) => templatesFor(l, type, split).length > 0);
@@ -176,7 +181,7 @@ export function generateEvalSet(options: EvalSetOptions): Sample[] {
       const s = fill(r, lang, r.pick(templatesFor(lang, type, split)));
       // Real answers mix entities with numbers that are not entities: prefix a near miss to some.
       if (r.chance(0.4)) {
-        const prefix = `${r.pick(negativesFor(lang, split))(r)} `;
+        const prefix = `${r.pick(negativeGens(lang, split))(r)} `;
         for (const l of s.labels) {
           l.start += prefix.length;
           l.end += prefix.length;
@@ -189,7 +194,7 @@ export function generateEvalSet(options: EvalSetOptions): Sample[] {
   const negatives = options.negatives ?? perType * 3;
   for (let k = 0; k < negatives; k++) {
     const lang = r.pick(LANGS);
-    samples.push({ text: r.pick(negativesFor(lang, split))(r), labels: [], lang });
+    samples.push({ text: r.pick(negativeGens(lang, split))(r), labels: [], lang });
   }
   return samples;
 }
