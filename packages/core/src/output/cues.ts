@@ -16,51 +16,104 @@ import type { CountryCode } from 'libphonenumber-js/max';
  */
 export const CUE_WINDOW = 64;
 
-/** Up to `n` characters before `index`. */
+/**
+ * Up to `n` characters before `index`, starting at a word boundary: a window cut in the middle of "Jean"
+ * must not read as the word "ean".
+ */
 export function before(text: string, index: number, n: number): string {
-  return text.slice(Math.max(0, index - n), index);
+  let s = Math.max(0, index - n);
+  while (s > 0 && s < index && isWordChar(text.charCodeAt(s - 1)) && isWordChar(text.charCodeAt(s))) s++;
+  return text.slice(s, index);
 }
 
-// Words that only ever introduce a phone number (or a call), per language, mapped to the countries whose
-// national formats that language suggests. `null`: the word says "phone" but not where.
-const PHONE_WORDS: ReadonlyArray<readonly [RegExp, readonly CountryCode[] | null]> = [
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 0xc0;
+}
+
+/** One global regex over several word lists; each list is a capture group with the countries it suggests. */
+interface Lexicon {
+  re: RegExp;
+  countries: ReadonlyArray<readonly CountryCode[] | null>;
+}
+
+function lexicon(
+  entries: ReadonlyArray<readonly [source: string, countries: readonly CountryCode[] | null]>,
+): Lexicon {
+  return {
+    re: new RegExp(entries.map(([source]) => `(${source})`).join('|'), 'gi'),
+    countries: entries.map(([, c]) => c),
+  };
+}
+
+/** Calls `visit(index, group)` for every match of `lex` in `s` (`group` indexes the word lists). */
+function scan(lex: Lexicon, s: string, visit: (index: number, group: number) => void): void {
+  const { re } = lex;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    let g = 1;
+    while (m[g] === undefined) g++;
+    visit(m.index, g - 1);
+  }
+}
+
+// Words that only ever introduce a phone number (or a call), per language, with the countries whose
+// national formats that language suggests (English: the other countries where English is written). One
+// regex finds the first list that matches at a position, so words shared by languages come first.
+const PHONE_WORDS = lexicon([
+  [String.raw`\btelefono\b`, ['IT', 'ES', 'CH', 'MX']],
+  [String.raw`\bcelular\b`, ['BR', 'ES', 'MX', 'PT', 'AR', 'CO']],
   [
-    /(?:phone|\bcall(?:ing)?\b|\bring\b|\bdial|\bmobile\b|\bcell\b|\btext (?:me|us)\b|hotline|helpline|landline|whats ?app|\bsms\b|\bfax\b|\btel\b|\btel\.)/gi,
-    null,
+    String.raw`phone|\bcall(?:ing)?\b|\bring\b|\bdial|\bmobile\b|\bcell\b|\btext (?:me|us)\b|hotline|helpline|landline|whats ?app|\bsms\b|\bfax\b|\btel\b`,
+    ['GB', 'CA', 'AU', 'IE'],
   ],
   [
-    /(?:t[ée]l[ée]phone|\bt[ée]l\.?(?=\s|:)|portable|appel(?:ez|er|le)|rappel|joindre|compos(?:ez|er))/gi,
+    String.raw`t[ée]l[ée]phone|\bt[ée]l\.?(?=\s|:)|portable|appel(?:ez|er|le)|rappel|joindre|joignable|compos(?:ez|er)`,
     ['FR', 'BE', 'CH', 'LU'],
   ],
-  [/(?:telefon|handy|\bmobil\b|anruf|\brufen|erreich|rufnummer|durchwahl|festnetz)/gi, ['DE', 'AT', 'CH']],
-  [/(?:tel[ée]fono|m[óo]vil|celular|ll[áa]m(?:a|e|ame|ar)\b|\bfijo\b)/gi, ['ES', 'MX', 'AR', 'CO']],
-  [/(?:telefono|cellulare|chiam(?:a|ami|are|ate)\b)/gi, ['IT', 'CH']],
-  [/(?:telefoon|mobiel|\bbel(?:len)?\b|\bgsm\b|bereik)/gi, ['NL', 'BE']],
-  [/(?:telefone|telem[óo]vel|\bfone\b|\blig(?:ue|ar|a)\b)/gi, ['BR', 'PT']],
-  [/(?:電話|携帯|連絡先|お問い合わせ|ＴＥＬ)/g, ['JP']],
-];
+  [
+    String.raw`telefon(?![eo])|handy|\bmobil\b|anruf|\brufen|erreich|rufnummer|durchwahl|festnetz`,
+    ['DE', 'AT', 'CH'],
+  ],
+  [String.raw`teléfono|m[óo]vil|ll[áa]m(?:a|e|ame|ar)\b|\bfijo\b`, ['ES', 'MX', 'AR', 'CO']],
+  [String.raw`cellulare|chiam(?:a|ami|are|ate)\b`, ['IT', 'CH']],
+  [String.raw`telefoon|mobiel|\bbel(?:len)?\b|\bgsm\b|bereik`, ['NL', 'BE']],
+  [String.raw`telefone|telem[óo]vel|\bfone\b|\blig(?:ue|ar|a)\b`, ['BR', 'PT']],
+  ['電話|携帯|連絡先|お問い合わせ|ＴＥＬ', ['JP']],
+]);
 
-// Words that say "number" without saying which kind: a phone cue only when no identifier word is near.
-const NUMBER_WORDS: ReadonlyArray<readonly [RegExp, readonly CountryCode[] | null]> = [
-  [/(?:\bnumber\b|\bcontact\b|\breach (?:me|us)\b)/gi, null],
-  [/num[ée]ro/gi, ['FR', 'BE', 'CH', 'ES', 'IT', 'BR', 'PT']],
-  [/\bnumero\b/gi, ['IT', 'CH']],
-  [/\bn[úu]mero\b/gi, ['ES', 'BR', 'PT', 'MX']],
-  [/nummer/gi, ['DE', 'NL', 'AT', 'CH', 'BE']],
-  [/番号/g, ['JP']],
-];
+// Words that say "number" (or "office", whose number it is) without saying which kind: a phone cue only
+// when no identifier word is near.
+const NUMBER_WORDS = lexicon([
+  [String.raw`\bnumber\b|\bcontact\w{0,6}|\breach\b|\boffice\b|\bdesk\b|\bbranch\b`, null],
+  [String.raw`num[ée]ro|\bbureau\b|\bagence\b`, ['FR', 'BE', 'CH', 'ES', 'IT', 'BR', 'PT']],
+  [String.raw`\bnumero\b|ufficio|\bsede\b|contatt`, ['IT', 'CH']],
+  [String.raw`\bn[úu]mero\b|oficina|sucursal|agencia`, ['ES', 'BR', 'PT', 'MX']],
+  [String.raw`escrit[óo]rio|\bloja\b|contato`, ['BR', 'PT']],
+  [String.raw`nummer|b(?:ü|ue)ro\b|filiale`, ['DE', 'NL', 'AT', 'CH', 'BE']],
+  ['kantoor', ['NL', 'BE']],
+  ['番号|支店|事務所', ['JP']],
+]);
+
+/** Words after a number that make it a phone number (German and Japanese put the verb last). */
+const PHONE_AFTER = /(?:erreichbar|anrufen|zu erreichen|電話|ご連絡)/gi;
 
 /** Identifier words: a number right after one is an order, customer, tax or company number. */
 const ID_WORDS =
-  /(?:order|invoice|\bref(?:erence)?\b|tracking|isbn|serial|\bsku\b|\bpo\b|ticket|\bcase\b|\bbuild\b|\bid\b|\bno\.|#|customer|account|routing|company|employee|\bnhs\b|imei|\bean\b|gtin|\bupc\b|barcode|\bdoi\b|\bcas\b|commande|facture|client|dossier|\bn\.?\s?[°º]|siret|siren|bestell|kunden|rechnung|steuer|auftrag|vorgang|ust-?id|pedido|factura|cliente|\bnif\b|\bcif\b|catastral|ordine|fattura|partita|\biva\b|codice|klant|factuur|\bkvk\b|\bbsn\b|\bcpf\b|\bcnpj\b|\bcep\b|encomenda|postal|postleitzahl|\bzip\b|postcode|\bplz\b|注文|会員|〒|郵便)/gi;
+  /(?:order|invoice|\bref(?:erence)?\b|referen[zc]|r[ée]f[ée]rence|referencia|riferimento|tracking|isbn|serial|\bsku\b|\bpo\b|ticket|\bcase\b|\bbuild\b|\bid\b|customer|account|routing|company|employee|\bnhs\b|imei|\bean\b|gtin|\bupc\b|barcode|\bdoi\b|\bcas\b|batch|\blot\b|commande|facture|client|dossier|siret|siren|bestell|kunden|rechnung|steuer|auftrag|vorgang|ust-?id|pedido|factura|cliente|\bnif\b|\bcif\b|catastral|ordine|fattura|partita|\biva\b|codice|klant|factuur|\bkvk\b|\bbsn\b|\bcpf\b|\bcnpj\b|\bcep\b|encomenda|postal|postleitzahl|\bzip\b|postcode|\bplz\b|注文|会員|〒|郵便)(?!@)/gi;
+/** "No.", "#", "n°": a number of some kind; it vetoes only when no phone or card word says which. */
+const GENERIC_ID = /(?:\bno\.|#|\bn\.?\s?[°º]|\bnr\.)/gi;
 
 /** A card word in any of the languages: the number right after it is a payment card. */
 const CARD_WORDS =
-  /(?:card|\bcc\b|credit|debit|\bvisa\b|master|\bamex\b|maestro|\bjcb\b|unionpay|rupay|\belo\b|\bmir\b|\btroy\b|dankort|hipercard|verve|carte|\bcb\b|karte|tarjeta|carta|kaart|cart[ãa]o|paid|\bpay\b|pay[ée]|bezahlt|pagu[ée]|pagato|paguei|betaald|charge|billing|refund|rembours|erstatt|reembols|rimbors)/gi;
+  /(?:card|\bcc\b|credit|debit|\bvisa\b|master|\bamex\b|maestro|\bjcb\b|unionpay|rupay|\belo\b|\bmir\b|\btroy\b|dankort|hipercard|verve|carte|\bcb\b|karte|tarjeta|carta|kaart|cart[ãa]o|paid|\bpay\b|payment|paiement|zahlung|\bpago\b|pagamento|pay[ée]|bezahlt|pagu[ée]|pagato|paguei|betaald|charge|billing|refund|rembours|erstatt|reembols|rimbors)/gi;
 
 /** Words before a dotted quad that make it a network address. */
 const NETWORK_WORDS =
   /(?:\bip\b|ipv4|address|adress|adres|direcci[óo]n|indirizzo|endere[çc]o|アドレス|\bhost|server|serveur|servidor|サーバー|client|gateway|\bdns\b|nameserver|\bping|\bssh\b|connect|connexion|\bfrom\b|\bvon\b|depuis|\bdesde\b|proxy|router|subnet|firewall|block|bloqu|sperr|listen|\bbind\b|peer|\bvpn\b|\blan\b|\bwan\b|remote|origin|traceroute|login|request|\bto\b|\bnach\b|allow|deny|whitelist|blacklist|\bhttps?:\/\/$)/i;
+
+/** Words shortly after a dotted quad that make it a network address. */
+const NETWORK_AFTER =
+  /^[^.;:!?\n]{0,20}?\b(?:allow|deny|block|dns|server|host|gateway|subnet|firewall|proxy|router|whitelist|blacklist|allowlist|denylist|resolver|nameserver)/i;
 
 /** Words before a dotted number that make it a version, a section or a rule number. */
 const NOT_ADDRESS_WORDS =
@@ -69,51 +122,71 @@ const NOT_ADDRESS_WORDS =
 const V_BEFORE = /\bv\s?$/i;
 
 /** Place names that say which country a national phone number belongs to. */
-const PLACES: ReadonlyArray<readonly [CountryCode, RegExp]> = [
-  ['FR', /\b(?:france|paris|lyon|marseille|toulouse|bordeaux|lille|nantes|strasbourg|nice)\b/i],
+const PLACES = lexicon([
+  [String.raw`\b(?:france|paris|lyon|marseille|toulouse|bordeaux|lille|nantes|strasbourg|nice)\b`, ['FR']],
   [
-    'DE',
-    /\b(?:germany|deutschland|berlin|hamburg|m(?:ü|ue)nchen|munich|k(?:ö|oe)ln|cologne|frankfurt|stuttgart|d(?:ü|ue)sseldorf|dresden|leipzig|bremen|hannover)\b/i,
-  ],
-  ['ES', /\b(?:spain|espa(?:ñ|n)a|madrid|barcelona|sevilla|seville|valencia|bilbao|m(?:á|a)laga)\b/i],
-  ['IT', /\b(?:italy|italia|roma|rome|milano|milan|napoli|naples|torino|turin|firenze|florence|bologna)\b/i],
-  ['NL', /\b(?:netherlands|nederland|holland|amsterdam|rotterdam|utrecht|den haag|the hague|eindhoven)\b/i],
-  [
-    'BE',
-    /\b(?:belgium|belgique|belgi(?:ë|e)|bruxelles|brussels|brussel|antwerp(?:en)?|gent|ghent|li(?:è|e)ge)\b/i,
+    String.raw`\b(?:germany|deutschland|berlin|hamburg|m(?:ü|ue)nchen|munich|k(?:ö|oe)ln|cologne|frankfurt|stuttgart|d(?:ü|ue)sseldorf|dresden|leipzig|bremen|hannover)\b`,
+    ['DE'],
   ],
   [
-    'CH',
-    /\b(?:switzerland|suisse|schweiz|svizzera|z(?:ü|ue|u)rich|gen(?:è|e)ve|geneva|genf|bern|lausanne|basel)\b/i,
+    String.raw`\b(?:spain|espa(?:ñ|n)a|madrid|barcelona|sevilla|seville|valencia|bilbao|m(?:á|a)laga)\b`,
+    ['ES'],
   ],
-  ['AT', /\b(?:austria|(?:ö|oe)sterreich|wien|vienna|graz|salzburg|linz)\b/i],
   [
-    'GB',
-    /\b(?:uk|u\.k\.|britain|england|scotland|wales|london|manchester|birmingham|edinburgh|glasgow|leeds|bristol|liverpool)\b/i,
+    String.raw`\b(?:italy|italia|roma|rome|milano|milan|napoli|naples|torino|turin|firenze|florence|bologna)\b`,
+    ['IT'],
   ],
-  ['IE', /\b(?:ireland|dublin|cork)\b/i],
-  ['PT', /\b(?:portugal|lisboa|lisbon|porto)\b/i],
   [
-    'BR',
-    /(?:\bbrasil\b|\bbrazil\b|s(?:ã|a)o paulo|\brio de janeiro\b|\bbras(?:í|i)lia\b|\bbelo horizonte\b|\bsalvador\b|\brecife\b)/i,
+    String.raw`\b(?:netherlands|nederland|holland|amsterdam|rotterdam|utrecht|den haag|the hague|eindhoven)\b`,
+    ['NL'],
   ],
-  ['JP', /(?:\bjapan\b|\btokyo\b|\bosaka\b|\bkyoto\b|日本|東京|大阪|京都|名古屋)/i],
-  ['CA', /\b(?:canada|toronto|montr(?:é|e)al|vancouver|ottawa|calgary)\b/i],
-  ['AU', /\b(?:australia|sydney|melbourne|brisbane|perth)\b/i],
-  ['MX', /\b(?:mexico|m(?:é|e)xico|guadalajara|monterrey)\b/i],
-];
+  [
+    String.raw`\b(?:belgium|belgique|belgi(?:ë|e)|bruxelles|brussels|brussel|antwerp(?:en)?|gent|ghent|li(?:è|e)ge)\b`,
+    ['BE'],
+  ],
+  [
+    String.raw`\b(?:switzerland|suisse|schweiz|svizzera|z(?:ü|ue|u)rich|gen(?:è|e)ve|geneva|genf|bern|lausanne|basel)\b`,
+    ['CH'],
+  ],
+  [String.raw`\b(?:austria|(?:ö|oe)sterreich|wien|vienna|graz|salzburg|linz)\b`, ['AT']],
+  [
+    String.raw`\b(?:uk|u\.k\.|britain|england|scotland|wales|london|manchester|birmingham|edinburgh|glasgow|leeds|bristol|liverpool)\b`,
+    ['GB'],
+  ],
+  [String.raw`\b(?:ireland|dublin|cork)\b`, ['IE']],
+  [String.raw`\b(?:portugal|lisboa|lisbon|porto)\b`, ['PT']],
+  [
+    String.raw`\bbrasil\b|\bbrazil\b|s(?:ã|a)o paulo|\brio de janeiro\b|\bbras(?:í|i)lia\b|\bbelo horizonte\b|\bsalvador\b|\brecife\b`,
+    ['BR'],
+  ],
+  [String.raw`\bjapan\b|\btokyo\b|\bosaka\b|\bkyoto\b|日本|東京|大阪|京都|名古屋`, ['JP']],
+  [String.raw`\b(?:canada|toronto|montr(?:é|e)al|vancouver|ottawa|calgary)\b`, ['CA']],
+  [String.raw`\b(?:australia|sydney|melbourne|brisbane|perth)\b`, ['AU']],
+  [String.raw`\b(?:mexico|m(?:é|e)xico|guadalajara|monterrey)\b`, ['MX']],
+]);
+
+/**
+ * Function words per language: when two or more of one language sit around a number ("Puede contactarnos
+ * en el … de lunes a viernes"), its countries are tried too.
+ */
+const LANGUAGE_WORDS = lexicon([
+  [String.raw`\b(?:le|les|des|du|au|aux|pour|avec|nous|vous|est|sur|chez|merci)\b`, ['FR', 'BE', 'CH']],
+  [String.raw`\b(?:der|die|das|und|ist|sie|mich|unter|ich|wir|uns|bitte|mit|bei)\b`, ['DE', 'AT', 'CH']],
+  [String.raw`\b(?:el|los|las|del|en|para|por|con|nuestro|nuestra|puede|llame)\b`, ['ES', 'MX']],
+  [String.raw`\b(?:il|gli|della|dei|per|sono|mio|mia|chiamare|alle|dal|nostro)\b`, ['IT', 'CH']],
+  [String.raw`\b(?:het|een|van|ons|mijn|je|op|bij|naar|voor)\b`, ['NL', 'BE']],
+  [String.raw`\b(?:os|do|da|dos|das|com|meu|minha|nosso|nossa|você|pelo|pela)\b`, ['BR', 'PT']],
+]);
 
 /** A CJK character (kana or kanji): Japanese text around a number points to Japan. */
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
-/** What the text around a phone candidate says. */
+/** What the words around a phone candidate say it is. */
 export interface PhoneCues {
   /** `phone`: a phone word; `number`: only a generic number word; `id`: an identifier word wins. */
   kind: 'phone' | 'number' | 'id' | 'none';
-  /** Countries suggested by place names and the language of the cue words, most specific first. */
-  countries: CountryCode[];
-  /** Only a place name points to a country ("Büro Zürich: 078 ..."), no phone or number word. */
-  placed: boolean;
+  /** Countries the phone and number words' languages suggest, in the order met. */
+  wordCountries: CountryCode[];
 }
 
 /** Index of the last match of the global regex `re` in `s`, or -1. */
@@ -127,52 +200,70 @@ function lastIndexOf(re: RegExp, s: string): number {
   return best;
 }
 
+function addAll(list: CountryCode[], cs: readonly CountryCode[] | null | undefined): void {
+  if (cs) for (const c of cs) if (!list.includes(c)) list.push(c);
+}
+
 /**
- * Reads the cues before a phone candidate at `start` (and a few characters after it, where Japanese puts
+ * Reads the words before a phone candidate at `[start, end)` (and after it, where German and Japanese put
  * the verb). An identifier word wins over generic number words, and over phone words further away than
- * itself ("Client Dupont, téléphone 06 ..." is a phone; "numéro de commande 123 ..." is not).
+ * itself ("Client Dupont, téléphone 06 ..." is a phone; "numéro de commande 123 ..." is not). Cheap: a
+ * handful of regex runs over 40 characters; the countries are looked up only when needed
+ * ({@link phoneCountries}).
  */
 export function phoneCues(text: string, start: number, end: number): PhoneCues {
-  const ctx = before(text, start, CUE_WINDOW);
-  const near = clauseBefore(ctx.slice(-40));
-  const after = clauseAfter(text.slice(end, end + 40));
-  const countries: CountryCode[] = [];
-  const add = (cs: readonly CountryCode[] | null) => {
-    if (cs) for (const c of cs) if (!countries.includes(c)) countries.push(c);
-  };
-  // "Please call 01800 928471 to rebook, we are in London.": the place may come after the number.
-  for (const [cc, re] of PLACES) if (re.test(ctx) || re.test(after)) add([cc]);
+  const near = clauseBefore(before(text, start, 40));
+  const wordCountries: CountryCode[] = [];
   let phoneAt = -1;
-  let phoneAfter = false;
-  for (const [re, cs] of PHONE_WORDS) {
-    const at = lastIndexOf(re, near);
-    // German and Japanese put the verb after the number ("… unter 0171 1234567 erreichbar",
-    // "…までお電話ください").
-    const later = lastIndexOf(re, after) >= 0;
-    if (at >= 0 || later) {
-      add(cs);
-      phoneAt = Math.max(phoneAt, at);
-      phoneAfter ||= later;
-    }
-  }
+  scan(PHONE_WORDS, near, (at, g) => {
+    phoneAt = at;
+    addAll(wordCountries, PHONE_WORDS.countries[g]);
+  });
   let numberAt = -1;
-  for (const [re, cs] of NUMBER_WORDS) {
-    const at = lastIndexOf(re, near);
-    if (at >= 0) {
-      add(cs);
-      numberAt = Math.max(numberAt, at);
-    }
-  }
-  if (JAPANESE.test(near) || JAPANESE.test(after)) add(['JP']);
+  scan(NUMBER_WORDS, near, (at, g) => {
+    numberAt = at;
+    addAll(wordCountries, NUMBER_WORDS.countries[g]);
+  });
   // An identifier word labels the next number only: "ISBN 978-… Büro Zürich: 022 …" is not an ISBN.
   const lastDigit = lastIndexOf(DIGIT, near);
-  const idAt = lastIndexOf(ID_WORDS, near.slice(lastDigit + 1));
+  const tail = near.slice(lastDigit + 1);
+  const idAt = lastIndexOf(ID_WORDS, tail);
   const idPos = idAt < 0 ? -1 : idAt + lastDigit + 1;
   let kind: PhoneCues['kind'] = 'none';
   if (idPos >= 0 && idPos >= phoneAt) kind = 'id';
-  else if (phoneAt >= 0 || phoneAfter) kind = 'phone';
+  else if (phoneAt >= 0 || lastIndexOf(PHONE_AFTER, clauseAfter(text, end)) >= 0) kind = 'phone';
+  else if (lastIndexOf(GENERIC_ID, tail) >= 0) kind = 'id';
   else if (numberAt >= 0) kind = 'number';
-  return { kind, countries, placed: countries.length > 0 && kind === 'none' };
+  return { kind, wordCountries };
+}
+
+/**
+ * The countries the text around `[start, end)` points to: place names (before or after the number: "Please
+ * call 01800 928471, we are in London"), the language of its words, Japanese script, then `wordCountries`.
+ */
+export function phoneCountries(
+  text: string,
+  start: number,
+  end: number,
+  wordCountries: readonly CountryCode[],
+): CountryCode[] {
+  const ctx = before(text, start, CUE_WINDOW);
+  const after = clauseAfter(text, end);
+  const out: CountryCode[] = [];
+  const place = (_: number, g: number) => addAll(out, PLACES.countries[g]);
+  scan(PLACES, ctx, place);
+  scan(PLACES, after, place);
+  if (JAPANESE.test(ctx) || JAPANESE.test(after)) addAll(out, ['JP']);
+  addAll(out, wordCountries);
+  const counts = new Array<number>(LANGUAGE_WORDS.countries.length).fill(0);
+  const around = `${ctx} ${after}`;
+  scan(LANGUAGE_WORDS, around, (_, g) => {
+    counts[g]!++;
+  });
+  counts.forEach((n, g) => {
+    if (n >= 2) addAll(out, LANGUAGE_WORDS.countries[g]);
+  });
+  return out;
 }
 
 const DIGIT = /\d/g;
@@ -190,7 +281,8 @@ function clauseBefore(ctx: string): string {
 }
 
 /** The text after a number up to the end of its clause; a label ("Celular:") starts the next item. */
-function clauseAfter(s: string): string {
+function clauseAfter(text: string, end: number): string {
+  const s = text.slice(end, end + 40);
   const m = /[.,:;!?\n：。（(]|\d/.exec(s);
   const clause = m ? s.slice(0, m.index) : s;
   // "… 820213723 Celular: (61) …": a word right before a colon labels what follows, not this number.
@@ -208,14 +300,18 @@ export function cardWordBefore(text: string, start: number): boolean {
  */
 export function idBeforeCard(text: string, start: number): boolean {
   const ctx = before(text, start, 24);
+  const cardAt = lastIndexOf(CARD_WORDS, ctx);
   const idAt = lastIndexOf(ID_WORDS, ctx);
-  return idAt >= 0 && idAt >= lastIndexOf(CARD_WORDS, ctx);
+  // "Card no. 4111 …": a generic "no." after a card word is the card's number.
+  return (idAt >= 0 && idAt >= cardAt) || (cardAt < 0 && lastIndexOf(GENERIC_ID, ctx) >= 0);
 }
 
 /** How the words before a dotted quad at `start` read: as a network address, as a version, or neither. */
-export function dottedQuadCue(text: string, start: number): 'address' | 'not-address' | 'none' {
+export function dottedQuadCue(text: string, start: number, end: number): 'address' | 'not-address' | 'none' {
   const ctx = before(text, start, 24);
   if (V_BEFORE.test(ctx) || NOT_ADDRESS_WORDS.test(ctx)) return 'not-address';
   if (NETWORK_WORDS.test(before(text, start, 48))) return 'address';
+  // "Add 8.8.8.8 to the allow list", "8.8.4.4 as the DNS server".
+  if (NETWORK_AFTER.test(text.slice(end, end + 32))) return 'address';
   return 'none';
 }

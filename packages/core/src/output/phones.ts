@@ -1,20 +1,23 @@
 /**
  * Phone numbers. Strict validity is the wrong test for redaction: numbering plans change, and numbers in
- * unassigned area codes or unallocated ranges still read as phone numbers. So a candidate is accepted
- * when it is
+ * unassigned area codes or unallocated ranges still read as phone numbers. A candidate (7-15 digits of
+ * phone characters) is accepted when it is
  * 1. valid for the default country (libphonenumber-js `max` metadata), or
- * 2. international (`+<code>`) and of a possible length, or
- * 3. of a possible length for a country the text points to (phone words in its language, place names),
- *    with a phone or number word nearby, or a North American shape (`(415) 555-0100`, `415-555-0100`), or
- * 4. written in a national shape (trunk `0` or an area code in parentheses, grouped) right after a word
- *    that only introduces phone numbers ("Tel.", "Handy", "電話").
+ * 2. valid, else of a possible length, for a country the text points to (the language of its phone or
+ *    number words, place names, function words; `cues.ts`) when a phone or number word is near, or when
+ *    a place name stands by a grouped number ("Büro Zürich: 078 659 20 93"), or
+ * 3. international (`+<code>`) of a possible length, or a North American shape (`(415) 555-0100`,
+ *    `415-555-0100`) of a possible length, or
+ * 4. a national shape (area code, then groups; 8-13 digits) next to a phone or number word, in a plan
+ *    none of those countries reads.
  * Identifier words (order, customer, tax, company numbers, in each language) veto all of these unless a
- * phone word sits closer to the number. libphonenumber-js only ever sees short candidates: its matcher is
- * superlinear on long digit-heavy text.
+ * phone word sits closer to the number; dates, ISBNs, decimals, dotted quads and dotted thousands never
+ * count. libphonenumber-js only ever sees short candidates: its matcher is superlinear on long digit-heavy
+ * text.
  * @module
  */
 import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max';
-import { before, type PhoneCues, phoneCues } from './cues.js';
+import { before, phoneCountries, phoneCues } from './cues.js';
 import type { RawEntity } from './pii-types.js';
 import { isDigitCode, isWordCode } from './validators.js';
 
@@ -25,13 +28,18 @@ const VERSION_BEFORE = /(?:\bv|\bversion|\bver\.?|\brelease)\s?$/i;
 // ISBN-10 hyphenation (group-publisher-title-check); no numbering plan writes a lone leading digit so.
 const ISBN_LIKE = /^(?:97[89]-)?\d{1,5}-\d{1,7}-\d{1,7}-[\dX]$/;
 const DECIMAL = /^\d{1,4}\.\d{5,}$/;
+/** `9.036.211`: thousands separated by dots (German, Spanish, Italian, Dutch, Portuguese notation). */
+const DOTTED_THOUSANDS = /^\d{1,3}(?:\.\d{3}){2,}$/;
 const DATE_LIKE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
 const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const DIGITS_ONLY = /^\d+$/;
 // North American shapes: (NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, optionally after 1- or +1.
 const NANP_SHAPE = /^(?:\+?1[ -.]?)?(?:\([2-9]\d\d\) ?|[2-9]\d\d[-.])[2-9]\d\d[-. ]\d{4}$/;
-// A national number as written in most countries: trunk 0 or a parenthesized area code, then groups.
-const NATIONAL_SHAPE = /^(?:0\d{1,4}|\(0?\d{1,4}\))[ \-./]?\d{2,8}(?:[ \-./]\d{1,8}){0,4}$/;
+// A national number as written in most countries: an area code (trunk 0 or parentheses optional), then
+// groups; 8 to 13 digits in all.
+const NATIONAL_SHAPE = /^(?:0?\d{1,4}|\(0?\d{1,4}\))[ \-./]?\d{2,8}(?:[ \-./]\d{1,8}){0,4}$/;
+/** How North Americans group digits: 3-3-4, optionally after 1; or no separators at all. */
+const NANP_GROUPS = /^(?:\+?1[ \-.]?)?(?:\(\d{3}\)|\d{3})[ \-.]?\d{3}[ \-.]?\d{4}$/;
 /** Digits in at least two groups: how people write numbers they expect to be read back. */
 const GROUPED = /\d[ \-./()]+\d/;
 /** Countries tried when the text gives no country but a phone word (most common national formats). */
@@ -135,6 +143,7 @@ function shapeRejected(text: string, start: number, cand: string): boolean {
     DATE_LIKE.test(cand) ||
     ISBN_LIKE.test(cand) ||
     DECIMAL.test(cand) ||
+    DOTTED_THOUSANDS.test(cand) ||
     DOTTED_QUAD.test(cand) ||
     VERSION_BEFORE.test(before(text, start, 10))
   );
@@ -156,24 +165,33 @@ function candidate(
   // A bare digit string is an id, an amount or a count unless the text talks about phoning.
   if (bare && !worded) return;
   const intl = cand[0] === '+';
-  const placed = cues.placed && !bare && GROUPED.test(cand);
-  // International numbers carry their country; national ones are tried for the countries the text
-  // points to when the default country does not read the whole candidate.
-  const countries = intl || !(worded || placed) ? [defaultCountry] : countriesOf(cues, defaultCountry);
-  // 1, 3a. Valid.
-  let found = bestMatch(cand, countries, 'VALID', cache);
+  const nanpShape = NANP_SHAPE.test(cand);
+  // 1. Valid for the default country (international numbers carry their own).
+  let found = bestMatch(cand, [defaultCountry], 'VALID', cache);
   let conf = intl ? 0.9 : worded ? 0.85 : 0.8;
-  // 2, 3b. Possible length: international, a country the text points to (by a phone or number word, or
-  // by a place name for a grouped number), or a North American shape.
-  if (found.length === 0 && (intl || worded || placed || NANP_SHAPE.test(cand))) {
-    found = bestMatch(cand, intl || worded || placed ? countries : ['US'], 'POSSIBLE', cache);
-    conf = intl ? 0.8 : worded ? 0.7 : 0.6;
+  const whole = found.length === 1 && found[0]![0] === 0 && found[0]![1] === cand.length;
+  if (!whole && !intl) {
+    // 2. A national number the default country does not read whole: the countries the text points to.
+    const countries = phoneCountries(text, start, end, cues.wordCountries);
+    const placed = !worded && !bare && countries.length > 0 && GROUPED.test(cand);
+    if (worded || placed) {
+      const tries = countriesOf(countries, defaultCountry);
+      const valid = bestMatch(cand, tries, 'VALID', cache);
+      if (valid.length > 0) {
+        found = valid;
+        conf = 0.8;
+      } else if (found.length === 0) {
+        found = bestMatch(cand, tries, 'POSSIBLE', cache);
+        conf = worded ? 0.7 : 0.6;
+      }
+    }
   }
-  if (found.length === 0) {
-    // 4. A national shape right after a phone word, in a numbering plan we could not place.
-    if (cues.kind === 'phone' && !bare && NATIONAL_SHAPE.test(cand)) push(out, start, end, 0.65);
-    return;
+  // 3. Possible length: international, or a North American shape in an unassigned area code.
+  if (found.length === 0 && (intl || nanpShape)) {
+    found = bestMatch(cand, [intl ? defaultCountry : 'US'], 'POSSIBLE', cache);
+    conf = intl ? 0.8 : 0.6;
   }
+  let pushed = false;
   for (const [s, e] of found) {
     const piece = cand.slice(s, e);
     if (DATE_LIKE.test(piece) || ISBN_LIKE.test(piece)) continue;
@@ -181,8 +199,17 @@ function candidate(
     // longer one is not reported.
     const prev = cand[s - 1];
     if (s > 0 && prev !== ' ' && prev !== '(' && prev !== '\u00a0') continue;
+    if (piece.startsWith('+1') && !NANP_GROUPS.test(piece)) continue;
+    // A short piece of a longer candidate ("96481" of "(11) 96481 0549") is no number of its own.
+    if (e - s < cand.length && piece.replace(/\D/g, '').length < 7) continue;
     push(out, start + s, start + e, DIGITS_ONLY.test(piece) && !worded ? 0.35 : conf);
+    pushed = true;
   }
+  if (pushed) return;
+  // 4. A national shape next to a phone word, in a numbering plan we could not place.
+  const digits = cand.replace(/\D/g, '').length;
+  if (worded && !bare && digits >= 8 && digits <= 13 && NATIONAL_SHAPE.test(cand))
+    push(out, start, end, 0.65);
 }
 
 /**
@@ -197,7 +224,11 @@ function bestMatch(
 ): ReadonlyArray<readonly [number, number]> {
   let partial: ReadonlyArray<readonly [number, number]> = [];
   for (const c of countries) {
-    const found = lookup(cand, c, leniency, cache);
+    // North American numbers are written 3-3-4: "204-92-12038" is a batch number that happens to parse,
+    // and "31 5329-9335" a Brazilian number that also has ten digits.
+    const found = lookup(cand, c, leniency, cache).filter(
+      ([s, e]) => (c !== 'US' && c !== 'CA') || cand[s] === '+' || NANP_GROUPS.test(cand.slice(s, e)),
+    );
     if (found.length === 1 && found[0]![0] === 0 && found[0]![1] === cand.length) return found;
     if (partial.length === 0) partial = found;
   }
@@ -209,8 +240,8 @@ function push(out: RawEntity[], start: number, end: number, confidence: number):
 }
 
 /** The countries to try: the default, then those the text points to, at most {@link MAX_COUNTRIES}. */
-function countriesOf(cues: PhoneCues, defaultCountry: CountryCode): CountryCode[] {
+function countriesOf(countries: readonly CountryCode[], defaultCountry: CountryCode): CountryCode[] {
   const list = [defaultCountry];
-  for (const c of cues.countries) if (list.length < MAX_COUNTRIES && c !== defaultCountry) list.push(c);
+  for (const c of countries) if (list.length < MAX_COUNTRIES && c !== defaultCountry) list.push(c);
   return list;
 }

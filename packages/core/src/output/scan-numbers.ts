@@ -105,40 +105,39 @@ function scanRun(text: string, run: DigitRun, out: RawEntity[]): void {
       return;
     }
   }
-  // Cards: the longest window of whole groups with 12-19 digits that validates; groups of 3-6 digits
-  // when separated (4-4-4-4, Amex 4-6-5, Diners 4-6-4), the last one may be shorter (13-digit Visa as
+  // Cards: the longest run of whole groups with 12-19 digits that validates; groups of 3-6 digits when
+  // separated (4-4-4-4, Amex 4-6-5, Diners 4-6-4), the last one may be shorter (13-digit Visa as
   // 4-4-4-1, 19 digits as 4-4-4-4-3); any single group otherwise.
   if (IBAN_HEAD.test(before(text, start, 10))) return;
   const idContext = idBeforeCard(text, start);
   const cardWord = cardWordBefore(text, start);
-  for (let g = 0; g < groups.length; g++) {
-    let total = 0;
-    let best = -1;
-    let bestClass: 'strong' | 'weak' | undefined;
-    for (let h = g; h < groups.length && h < g + 19; h++) {
-      const len = groups[h]![1] - groups[h]![0];
-      if (groups.length > 1 && (len > 6 || (len < 3 && h === g))) break;
-      total += len;
-      if (total > 19) break;
-      if (total >= 12) {
-        const cls = cardClass(digitsOf(text, groups, g, h));
-        // A regional network's range overlaps barcodes and account numbers: only a whole run counts.
-        if (cls === 'strong' || (cls === 'weak' && g === 0 && h === groups.length - 1)) {
-          best = h;
-          bestClass = cls;
-        }
+  // A grouped number is read as one sequence: a card window starts at its first group ("9400 6486 3808
+  // 1358 5935 45" is a tracking number that holds a Luhn-valid run), and one that stops before its last
+  // group ("3555-2178-9032-1162-562") is a longer number whose prefix happens to validate.
+  let total = 0;
+  let best = -1;
+  let bestClass: 'strong' | 'weak' | undefined;
+  for (let h = 0; h < groups.length && h < 19; h++) {
+    const len = groups[h]![1] - groups[h]![0];
+    if (groups.length > 1 && (len > 6 || (len < 3 && h === 0))) break;
+    total += len;
+    if (total > 19) break;
+    if (total >= 12) {
+      const cls = cardClass(digitsOf(text, groups, 0, h));
+      if (cls) {
+        best = h;
+        bestClass = cls;
       }
-      if (len < 3) break;
     }
-    if (best < 0) continue;
-    // Printed in fours (4242 4242 4242 4242) is how cards are written; a bare regional-range number
-    // needs a card word.
-    const inFours = best - g >= 2 && groups[g]![1] - groups[g]![0] === 4;
-    const conf =
-      idContext && g === 0 ? 0.4 : bestClass === 'strong' || cardWord ? 0.95 : inFours ? 0.85 : 0.45;
-    out.push({ type: 'card', start: groups[g]![0], end: groups[best]![1], confidence: conf });
-    g = best;
+    if (len < 3) break;
   }
+  if (best < 0) return;
+  const whole = best === groups.length - 1;
+  // Printed in fours (4242 4242 4242 4242) is how cards are written; a bare regional-range number needs a
+  // card word.
+  const inFours = best >= 2 && groups[0]![1] - groups[0]![0] === 4;
+  const conf = idContext || !whole ? 0.4 : bestClass === 'strong' || cardWord ? 0.95 : inFours ? 0.85 : 0.45;
+  out.push({ type: 'card', start: groups[0]![0], end: groups[best]![1], confidence: conf });
 }
 
 /**
@@ -196,7 +195,7 @@ export function scanIpv4(text: string, out: RawEntity[], from = 0, to = text.len
     const end = i + m[0].length;
     const after = text.slice(end, end + 2);
     if (isWordCode(text.charCodeAt(end)) || /^\.\d/.test(after) || !ipv4Valid(m[0])) continue;
-    const cue = dottedQuadCue(text, i);
+    const cue = dottedQuadCue(text, i, end);
     // A port or a CIDR suffix only follows addresses.
     const suffix = /^[:/]\d/.test(after);
     const singleDigits = m[0].length === 7;
@@ -226,9 +225,15 @@ export function scanIpv6(text: string, out: RawEntity[], from = 0, to = text.len
     )
       e++;
     while (e > s && (text[e - 1] === '.' || (text[e - 1] === ':' && text[e - 2] !== ':'))) e--;
-    const cand = text.slice(s, e);
+    let cand = text.slice(s, e);
     const colons = cand.split(':').length - 1;
     const boundary = !(s > 0 && isWordCode(text.charCodeAt(s - 1))) && !isWordCode(text.charCodeAt(e));
+    // "Listening on fe80:…:72dc:8080": a port written after an unbracketed address.
+    const port = /:\d{1,5}$/.exec(cand);
+    if (port && colons === 8 && !ipv6Valid(cand)) {
+      cand = cand.slice(0, port.index);
+      e = s + cand.length;
+    }
     if (boundary && colons >= 2 && /[0-9a-fA-F]/.test(cand) && ipv6Valid(cand)) {
       out.push({
         type: 'ip',

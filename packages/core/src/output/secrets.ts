@@ -57,7 +57,9 @@ const AWS_CONTEXT = /aws|secret/i;
  * `token: `, `export KEY=`, `config.token = "`, `"apiSecret": "`, `AccountKey=`, `Passwort: `.
  */
 const SECRET_CONTEXT =
-  /(?:key|token|secret|passw(?:or)?d|passwort|pwd|bearer|auth\w{0,8}|credential\w{0,2}|private|mot de passe|contrase(?:ñ|n)a|senha|wachtwoord|jeton|clave|chiave|chave|sleutel|schl(?:ü|ue)ssel|cl[ée]|トークン|キー|パスワード)["'`\]]?\s{0,3}[:=：]?\s{0,3}["'`]?$/i;
+  /(?:key|token|secret|passw(?:or)?d|passwort|pwd|bearer|auth\w{0,8}|credential\w{0,2}|private|mot de passe|contrase(?:ñ|n)a|senha|wachtwoord|jeton|clave|chiave|chave|sleutel|schl(?:ü|ue)ssel|cl[ée]|トークン|キー|パスワード)["'`\]]?(?: (?:is|was|lautet|ist|est|es|è|é|é o|is now))?\s{0,3}[:=：]?\s{0,3}["'`]?$/i;
+/** Subresource Integrity hashes (`"integrity": "sha512-…"` in lock files and script tags). */
+const SRI_HASH = /^sha(?:1|256|384|512)-/;
 /** IPFS CIDv0 (base58, 46 characters): a content address, public by design. */
 const IPFS_CID = /^Qm[1-9A-HJ-NP-Za-km-z]{44}$/;
 /** The key type written before an SSH public key blob. */
@@ -128,7 +130,7 @@ function scanToken(text: string, start: number, end: number, padEnd: number, out
     (text[start - 1] === ':' && token.startsWith('//')) || URL_HEAD.test(token) || text[start - 1] === '@';
   if (!url && SECRET_CONTEXT.test(ctx) && assignedSecret(text, start, tEnd === end ? padEnd : tEnd, out))
     return;
-  if (IPFS_CID.test(token) || SSH_KEY_TYPE.test(before(text, start, 40))) return;
+  if (IPFS_CID.test(token) || SRI_HASH.test(token) || SSH_KEY_TYPE.test(before(text, start, 40))) return;
   // Generic entropy check on pieces split at '/' and '.', so URLs, paths and domains stay out.
   let p = start;
   for (let k = start; k <= tEnd; k++) {
