@@ -13,6 +13,8 @@ Method:
      module, private ones included: a pickle can name `subprocess._args_from_interpreter_flags` as
      easily as `subprocess.run`. Classes contribute their methods one level down (`Class.method`,
      reachable through protocol 4 dotted names).
+  1b. Record `_compat_pickle`'s renames (Python 2 names the unpickler maps to Python 3 ones, e.g.
+     `__builtin__.xrange` -> `builtins.range`, `dumbdbm` -> `dbm.dumb`).
   2. Seed capabilities from primitives resolved to the real objects: `exec` (exec, eval, unpickling,
      marshal, native libraries, debuggers), `import` (import by name), `spawn` (os.system, exec*,
      spawn*, fork, subprocess), `network` (sockets) and `write` (unlink, rename, mkdir, chmod, ...).
@@ -275,10 +277,32 @@ def static_attr(owner, name: str):
         return None
 
 
-def references(fn: types.FunctionType, owner: type | None) -> tuple[list, bool]:
-    """Objects `fn` loads (globals, module attributes, self/cls attributes, local imports) and whether
-    it carries a write-mode constant."""
-    out = []
+class Super:
+    """`super()` inside a method: attribute lookups continue after the defining class in the MRO."""
+
+    def __init__(self, owner: type, after: type | None):
+        mro = owner.__mro__
+        self.owner = owner
+        self.rest = mro[mro.index(after) + 1 :] if after in mro else mro[1:]
+
+    def attr(self, name: str):
+        for b in self.rest:
+            if name in vars(b):
+                return unwrap(vars(b)[name])
+        return None
+
+
+def defining_class(fn: types.FunctionType, owner: type | None) -> type | None:
+    if owner is None:
+        return None
+    return next((b for b in owner.__mro__ if unwrap(vars(b).get(fn.__name__)) is fn), None)
+
+
+def references(fn: types.FunctionType, owner: type | None) -> tuple[list[tuple[object, type | None]], bool]:
+    """What `fn` loads (globals, module attributes, self/cls and super() attributes, methods of classes
+    it instantiates, local imports), each with the class it was looked up on, and whether `fn` carries
+    a write-mode constant."""
+    out: list[tuple[object, type | None]] = []
     write_const = False
     env = dict(vars(builtins))
     env.update(fn.__globals__)
@@ -290,7 +314,10 @@ def references(fn: types.FunctionType, owner: type | None) -> tuple[list, bool]:
             if isinstance(c, str) and WRITE_MODE.match(c) and set(c) & set("wax+"):
                 write_const = True
         local: dict[str, object] = {}
-        prev = None  # the object loaded by the previous instruction, for attribute chains
+        # `prev`: what the previous instruction loaded, for attribute chains; `via`: the class an
+        # attribute of `prev` is looked up on (an instance's class, `self`, `super()`).
+        prev = None
+        via: type | None = None
         pending_import = None
         callee = None  # the first object loaded in the current statement (the callee of a call)
         called = False
@@ -298,6 +325,7 @@ def references(fn: types.FunctionType, owner: type | None) -> tuple[list, bool]:
             op = ins.opname
             arg = ins.argval
             cur = None
+            cur_via: type | None = None
             if op == "CALL":
                 called = True
             # `x = SomeClass(...)`: later `x.method()` resolves on the class.
@@ -314,7 +342,12 @@ def references(fn: types.FunctionType, owner: type | None) -> tuple[list, bool]:
                 else:
                     cur = local.get(arg)
             elif op in ("LOAD_ATTR", "LOAD_METHOD") and prev is not None:
-                cur = static_attr(prev, arg)
+                if isinstance(prev, Super):
+                    cur = prev.attr(arg)
+                    cur_via = prev.owner
+                else:
+                    cur = static_attr(prev, arg)
+                    cur_via = prev if isinstance(prev, type) else None
             elif op == "IMPORT_NAME":
                 pending_import = sys.modules.get(arg)
                 cur = pending_import
@@ -322,12 +355,18 @@ def references(fn: types.FunctionType, owner: type | None) -> tuple[list, bool]:
                 cur = getattr(pending_import, arg, None) or sys.modules.get(f"{pending_import.__name__}.{arg}")
             elif op in ("STORE_FAST", "STORE_NAME") and prev is not None and isinstance(prev, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)):
                 local[arg] = prev
-            if cur is not None:
-                out.append(unwrap(cur))
+            if cur is not None and not isinstance(cur, Super):
+                out.append((unwrap(cur), cur_via))
                 if callee is None:
                     callee = cur
-            # `SomeClass(...).method()`: the call's result is an instance of the class.
-            prev = callee if op == "CALL" and isinstance(callee, type) else cur
+            if op == "CALL" and callee is super and owner is not None:
+                prev = Super(owner, defining_class(fn, owner))
+            elif op == "CALL" and isinstance(callee, type):
+                # `SomeClass(...).method()`: the call's result is an instance of the class.
+                prev = callee
+            else:
+                prev = cur
+            via = cur_via
     return out, write_const
 
 
@@ -341,75 +380,81 @@ def main() -> None:
                 seeds.setdefault(id(obj), set()).add(cap)
     openers = {id(o) for o in (resolve(n) for n in OPENERS) if o is not None}
 
-    # Every callable reachable as module.name or module.Class.name, with its owner class.
-    entries: dict[str, object] = {}
-    owners: dict[int, type | None] = {}
-    objects: dict[int, object] = {}
-
-    def note(obj, owner):
-        obj = unwrap(obj)
-        if callable(obj) or isinstance(obj, types.FunctionType):
-            objects.setdefault(id(obj), obj)
-            owners.setdefault(id(obj), owner)
-        return obj
-
+    # Every callable reachable as module.name or module.Class.name. Graph nodes are (callable, owner
+    # class) pairs: `IMAP4.__init__` calls `self.open()`, which is a socket for IMAP4 and a process
+    # for IMAP4_stream, so a method is read once per class that runs it.
+    entries: dict[str, tuple] = {}
     for mname, m in mods.items():
         for aname, val in list(vars(m).items()):
             if aname.startswith("__") and aname.endswith("__"):
                 continue
             if isinstance(val, types.ModuleType) or not callable(val):
                 continue
-            val = note(val, None)
-            entries[f"{mname}.{aname}"] = val
+            val = unwrap(val)
+            entries[f"{mname}.{aname}"] = (val, None)
             if isinstance(val, type):
                 for meth, raw in list(vars(val).items()):
                     f = unwrap(raw)
-                    if isinstance(f, types.FunctionType) or callable(f):
-                        note(f, val)
-                        entries[f"{mname}.{aname}.{meth}"] = f
+                    if callable(f):
+                        entries[f"{mname}.{aname}.{meth}"] = (f, val)
 
-    # Call graph over Python functions (C functions only count through the seeds).
-    edges: dict[int, list[int]] = {}
-    opens: set[int] = set()
-    write_consts: set[int] = set()
-    mode_params: set[int] = set()
-    work = list(objects.values())
-    seen: set[int] = set()
+    def key(obj, owner) -> tuple[int, int]:
+        return (id(obj), id(owner) if owner is not None else 0)
+
+    edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    opens: set[tuple[int, int]] = set()
+    write_consts: set[tuple[int, int]] = set()
+    mode_params: set[tuple[int, int]] = set()
+    keep: list[object] = []  # keeps objects alive so their ids stay unique
+    work = list(entries.values())
+    seen: set[tuple[int, int]] = set()
     while work:
-        obj = work.pop()
-        if id(obj) in seen:
+        obj, owner = work.pop()
+        k = key(obj, owner)
+        if k in seen:
             continue
-        seen.add(id(obj))
-        objects.setdefault(id(obj), obj)
-        targets = []
-        if isinstance(obj, type):
+        seen.add(k)
+        keep.append((obj, owner))
+        targets: list[tuple[object, object]] = []
+        if isinstance(obj, type) and owner is None:
+            # Calling a class runs its constructor; BUILD runs __setstate__; collection runs __del__.
             for name in CLASS_ENTRY:
                 f = static_attr(obj, name)
                 if f is not None and f is not getattr(object, name, None):
-                    targets.append(f)
-                    owners.setdefault(id(f), obj)
+                    targets.append((f, obj))
         elif isinstance(obj, types.FunctionType):
-            refs, wc = references(obj, owners.get(id(obj)))
-            targets.extend(refs)
+            refs, wc = references(obj, owner)
             if wc:
-                write_consts.add(id(obj))
+                write_consts.add(k)
             try:
                 params = set(inspect.signature(obj).parameters)
             except (TypeError, ValueError):
                 params = set()
             if params & MODE_PARAMS:
-                mode_params.add(id(obj))
-        for t in targets:
+                mode_params.add(k)
+            for r, looked_up_on in refs:
+                # A method keeps the class it was looked up on (self, super(), an instance's class), and
+                # `Base.__init__(self)` keeps the instance's class when Base is one of its bases.
+                if isinstance(r, types.FunctionType):
+                    if looked_up_on is not None:
+                        targets.append((r, owner if owner is not None and looked_up_on in owner.__mro__ else looked_up_on))
+                        continue
+                targets.append((r, None))
+        for t, towner in targets:
             if id(t) in openers:
-                opens.add(id(obj))
+                opens.add(k)
             if isinstance(t, (types.FunctionType, type)) or id(t) in seeds:
-                edges.setdefault(id(obj), []).append(id(t))
-                if id(t) not in seen:
-                    owners.setdefault(id(t), owners.get(id(obj)) if isinstance(t, types.FunctionType) and getattr(t, "__qualname__", "").count(".") else None)
-                    work.append(t)
+                tk = key(t, towner)
+                edges.setdefault(k, []).append(tk)
+                if tk not in seen:
+                    work.append((t, towner))
 
-    caps: dict[int, set[str]] = {k: set(v) for k, v in seeds.items()}
-    reach_open: set[int] = set(opens)
+    caps: dict[tuple[int, int], set[str]] = {}
+    for obj, owner in keep:
+        c = seeds.get(id(obj))
+        if c:
+            caps[key(obj, owner)] = set(c)
+    reach_open: set[tuple[int, int]] = set(opens)
     changed = True
     while changed:
         changed = False
@@ -429,13 +474,10 @@ def main() -> None:
                 changed = True
 
     callables: dict[str, list[str]] = {}
-    modules: dict[str, set[str]] = {}
-    for name, obj in entries.items():
-        c = caps.get(id(obj))
+    for name, (obj, owner) in entries.items():
+        c = caps.get(key(obj, owner))
         if c:
             callables[name] = sorted(c)
-            mod = name.rsplit(".", 2 if name.count(".") >= 2 and isinstance(obj, types.FunctionType) and owners.get(id(obj)) else 1)[0]
-            modules.setdefault(mod, set()).update(c)
     # A module's summary: what any of its attributes can do.
     module_caps: dict[str, list[str]] = {}
     for name in sorted(callables):
@@ -444,6 +486,13 @@ def main() -> None:
             mod = ".".join(parts[:i])
             if mod in mods:
                 module_caps.setdefault(mod, set()).update(callables[name])
+    import _compat_pickle
+
+    # How the unpickler renames Python 2 globals (`fix_imports`): scanners must see the real target.
+    compat = {
+        "modules": dict(sorted(_compat_pickle.IMPORT_MAPPING.items())),
+        "names": {f"{m}.{n}": f"{m3}.{n3}" for (m, n), (m3, n3) in sorted(_compat_pickle.NAME_MAPPING.items())},
+    }
     data = {
         "version": 1,
         "python": platform.python_version(),
@@ -451,12 +500,14 @@ def main() -> None:
         "generator": "packages/cli/scripts/stdlib-gadgets.py",
         "capabilities": CAPABILITIES,
         "modulesSurveyed": len(mods),
+        "compat": compat,
         "modules": {k: sorted(v) for k, v in sorted(module_caps.items())},
         "callables": dict(sorted(callables.items())),
     }
     # One entry per line: readable, and a regeneration shows up in a diff as the lines that changed.
-    head = {k: v for k, v in data.items() if k not in ("modules", "callables")}
+    head = {k: v for k, v in data.items() if k not in ("modules", "callables", "compat")}
     lines = [json.dumps(head, indent=1, ensure_ascii=False)[:-2] + ","]
+    lines.append(' "compat": ' + json.dumps(compat, sort_keys=True) + ",")
     for key in ("modules", "callables"):
         items = list(data[key].items())
         lines.append(f' "{key}": {{')
