@@ -131,6 +131,17 @@ function stdlibGadgets(): CorpusFile[] {
     ),
     g('zipapp.pkl', gadget('zipapp', 'create_archive', ['/tmp/src', '/tmp/app.pyz'], 4)),
     // Read files into the object (leaks data if the object is saved again): not code, still not a model's business.
+    // Python 2 names the unpickler renames below protocol 3 (`dumbdbm` is `dbm.dumb`).
+    g('py2-dumbdbm.pkl', gadget('dumbdbm', 'open', ['/tmp/db', 'c'], 2)),
+    g(
+      'py2-httpserver.pkl',
+      gadget(
+        'BaseHTTPServer',
+        'HTTPServer',
+        [tuple('0.0.0.0', 8000), global('SimpleHTTPServer', 'SimpleHTTPRequestHandler')],
+        2,
+      ),
+    ),
     g('netrc-read.pkl', gadget('netrc', 'netrc', ['/home/user/.netrc'], 4), 'high'),
     g('mimetypes-read.pkl', gadget('mimetypes', 'read_mime_types', ['/etc/passwd'], 4), 'high'),
     // Inert when built, still not something a model file has any business importing.
@@ -974,6 +985,119 @@ function benignSklearn(): CorpusFile[] {
         4,
       ),
     ),
+    // Shapes from real scikit-learn 1.2 / pandas 1.5 pickles: private classes, Cython reconstructors,
+    // functions stored as parameters, scipy's lower-case sparse classes.
+    b(
+      'calibrated.pkl',
+      dumps(
+        estimator('sklearn.calibration', 'CalibratedClassifierCV', {
+          cv: 2,
+          calibrated_classifiers_: [
+            instance(
+              'sklearn.calibration',
+              '_CalibratedClassifier',
+              dict({
+                estimator: logisticRegression(2),
+                calibrators: [
+                  instance(
+                    'sklearn.calibration',
+                    '_SigmoidCalibration',
+                    dict({ a_: float(-1), b_: float(0.1) }),
+                  ),
+                ],
+                method: 'sigmoid',
+              }),
+            ),
+          ],
+        }),
+        5,
+      ),
+    ),
+    b(
+      'grid-search.pkl',
+      dumps(
+        estimator('sklearn.model_selection._search', 'GridSearchCV', {
+          estimator: logisticRegression(2),
+          param_grid: dict({ C: [1, 2] }),
+          scorer_: global('sklearn.metrics._scorer', '_passthrough_scorer'),
+          best_params_: dict({ C: 1 }),
+          best_estimator_: logisticRegression(2),
+        }),
+        5,
+      ),
+    ),
+    b(
+      'select-k-best.pkl',
+      dumps(
+        estimator('sklearn.feature_selection._univariate_selection', 'SelectKBest', {
+          score_func: global('sklearn.feature_selection._univariate_selection', 'f_classif'),
+          k: 2,
+          scores_: ndarray('f8', [4]),
+          pvalues_: ndarray('f8', [4]),
+        }),
+        5,
+      ),
+    ),
+    b(
+      'knn.pkl',
+      dumps(
+        estimator('sklearn.neighbors._classification', 'KNeighborsClassifier', {
+          n_neighbors: 5,
+          _tree: {
+            reduce: global('sklearn.neighbors._kd_tree', 'newObj'),
+            args: [global('sklearn.neighbors._kd_tree', 'KDTree')],
+            state: tuple(ndarray('f8', [10, 2]), ndarray('i8', [10]), 40, 0),
+          },
+          _fit_X: ndarray('f8', [10, 2]),
+        }),
+        5,
+      ),
+    ),
+    b(
+      'hist-gradient-boosting.pkl',
+      dumps(
+        estimator(
+          'sklearn.ensemble._hist_gradient_boosting.gradient_boosting',
+          'HistGradientBoostingClassifier',
+          {
+            max_iter: 3,
+            _loss: call(
+              'sklearn._loss._loss',
+              '__pyx_unpickle_CyHalfBinomialLoss',
+              global('sklearn._loss._loss', 'CyHalfBinomialLoss'),
+              123456,
+              tuple(),
+            ),
+            _bin_mapper: instance(
+              'sklearn.ensemble._hist_gradient_boosting.binning',
+              '_BinMapper',
+              dict({ n_bins: 256 }),
+            ),
+          },
+        ),
+        5,
+      ),
+    ),
+    b(
+      'tfidf-sparse.pkl',
+      dumps(
+        dict({
+          matrix: instance(
+            'scipy.sparse._csr',
+            'csr_matrix',
+            dict({
+              _shape: tuple(2, 3),
+              data: ndarray('f8', [3]),
+              indices: ndarray('i4', [3]),
+              indptr: ndarray('i4', [3]),
+              maxprint: 50,
+            }),
+          ),
+        }),
+        5,
+      ),
+    ),
+    b('range-proto2.pkl', dumps(dict({ steps: call('builtins', 'range', 0, 10, 2), label: 'x' }), 2)),
     b(
       'xgboost.pkl',
       dumps(instance('xgboost.core', 'Booster', dict({ handle: { bytearray: weights(256, 5) } })), 4),
@@ -1072,6 +1196,36 @@ function benignData(): CorpusFile[] {
     b('embeddings.pkl', dumps(dict({ words: ['a', 'b'], vectors: ndarray('f4', [2, 64]) }), 4)),
     b('embeddings-proto5.pkl', dumps(dict({ vectors: ndarray5('f4', [8, 16]) }), 5)),
     b('dataframe.pkl', dumps(dataFrame(['a', 'b', 'c'], 20), 5)),
+    b(
+      'datetime-series.pkl',
+      dumps(
+        instance(
+          'pandas.core.series',
+          'Series',
+          dict({
+            _mgr: call(
+              'pandas.core.indexes.datetimes',
+              '_new_DatetimeIndex',
+              global('pandas.core.indexes.datetimes', 'DatetimeIndex'),
+              dict({
+                data: call(
+                  'pandas._libs.arrays',
+                  '__pyx_unpickle_NDArrayBacked',
+                  global('pandas.core.arrays.datetimes', 'DatetimeArray'),
+                  1234,
+                  tuple(),
+                ),
+                name: null,
+                freq: null,
+              }),
+            ),
+            _typ: 'series',
+            _name: null,
+          }),
+        ),
+        5,
+      ),
+    ),
     b(
       'scalars.pkl',
       dumps(
