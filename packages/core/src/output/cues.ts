@@ -268,16 +268,30 @@ export function phoneCountries(
 
 const DIGIT = /\d/g;
 
-// The end of a sentence or statement: a word of 4+ letters, a digit or `)` followed by `.`, `!`, `?` or
-// `;` and a space, or a line break. Abbreviations ("No.", "Tel.", "n.º") do not end anything.
-const CLAUSE_END = /(?:[A-Za-z\u00c0-\u024f]{4}|[\d)])[.!?;](?=\s)|[\n。]/g;
-
-/** The part of `ctx` after the last sentence end in it: cue words of an earlier sentence do not count. */
+/**
+ * The part of `ctx` after its last sentence end: cue words of an earlier sentence do not count. A sentence
+ * ends at a line break, at `。`, or at `.`, `!`, `?` or `;` followed by a space and preceded by a digit,
+ * `)` or a word of four or more letters: abbreviations ("No.", "Tel.", "n.º") end nothing. A loop from
+ * the end, as this runs for every phone candidate.
+ */
 function clauseBefore(ctx: string): string {
-  let cut = 0;
-  CLAUSE_END.lastIndex = 0;
-  for (let m = CLAUSE_END.exec(ctx); m !== null; m = CLAUSE_END.exec(ctx)) cut = m.index + m[0].length;
-  return ctx.slice(cut);
+  for (let k = ctx.length - 1; k >= 0; k--) {
+    const c = ctx.charCodeAt(k);
+    if (c === 10 || c === 0x3002) return ctx.slice(k + 1);
+    if (c !== 46 && c !== 33 && c !== 63 && c !== 59) continue; // . ! ? ;
+    const next = ctx.charCodeAt(k + 1);
+    if (next !== 32 && next !== 9 && next !== 0xa0) continue;
+    const p = ctx.charCodeAt(k - 1);
+    if ((p >= 48 && p <= 57) || p === 41) return ctx.slice(k + 1);
+    let letters = 0;
+    while (letters < 4 && k - 1 - letters >= 0 && isLetter(ctx.charCodeAt(k - 1 - letters))) letters++;
+    if (letters === 4) return ctx.slice(k + 1);
+  }
+  return ctx;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0x24f);
 }
 
 /** The text after a number up to the end of its clause; a label ("Celular:") starts the next item. */

@@ -42,7 +42,7 @@ const NATIONAL_SHAPE = /^(?:0?\d{1,4}|\(0?\d{1,4}\))[ \-./]?\d{2,8}(?:[ \-./]\d{
 const NANP_GROUPS = /^(?:\+?1[ \-.]?)?(?:\(\d{3}\)|\d{3})[ \-.]?\d{3}[ \-.]?\d{4}$/;
 /** Digits in at least two groups: how people write numbers they expect to be read back. */
 const GROUPED = /\d[ \-./()]+\d/;
-/** Countries tried when the text gives no country but a phone word (most common national formats). */
+/** Countries tried per candidate: the default, then those the text points to. */
 const MAX_COUNTRIES = 5;
 
 /** `[0-9+()\-. /\u00a0]`: the characters a phone candidate is made of. */
@@ -158,17 +158,22 @@ function candidate(
   end: number,
   cand: string,
 ): void {
+  const intl = cand[0] === '+';
+  // 1. Valid for the default country (international numbers carry their own). A valid international
+  // number needs no words around it, so they are read only when something is left to decide.
+  let found = bestMatch(cand, [defaultCountry], 'VALID', cache);
+  if (intl && found.length > 0) {
+    pushAll(out, cand, start, found, 0.9);
+    return;
+  }
   const cues = phoneCues(text, start, end);
   if (cues.kind === 'id') return;
   const bare = DIGITS_ONLY.test(cand);
   const worded = cues.kind === 'phone' || cues.kind === 'number';
   // A bare digit string is an id, an amount or a count unless the text talks about phoning.
   if (bare && !worded) return;
-  const intl = cand[0] === '+';
   const nanpShape = NANP_SHAPE.test(cand);
-  // 1. Valid for the default country (international numbers carry their own).
-  let found = bestMatch(cand, [defaultCountry], 'VALID', cache);
-  let conf = intl ? 0.9 : worded ? 0.85 : 0.8;
+  let conf = worded ? 0.85 : 0.8;
   const whole = found.length === 1 && found[0]![0] === 0 && found[0]![1] === cand.length;
   if (!whole && !intl) {
     // 2. A national number the default country does not read whole: the countries the text points to.
@@ -191,21 +196,7 @@ function candidate(
     found = bestMatch(cand, [intl ? defaultCountry : 'US'], 'POSSIBLE', cache);
     conf = intl ? 0.8 : 0.6;
   }
-  let pushed = false;
-  for (const [s, e] of found) {
-    const piece = cand.slice(s, e);
-    if (DATE_LIKE.test(piece) || ISBN_LIKE.test(piece)) continue;
-    // libphonenumber may keep only the tail of a candidate ("10.5634/616361"): a number cut out of a
-    // longer one is not reported.
-    const prev = cand[s - 1];
-    if (s > 0 && prev !== ' ' && prev !== '(' && prev !== '\u00a0') continue;
-    if (piece.startsWith('+1') && !NANP_GROUPS.test(piece)) continue;
-    // A short piece of a longer candidate ("96481" of "(11) 96481 0549") is no number of its own.
-    if (e - s < cand.length && piece.replace(/\D/g, '').length < 7) continue;
-    push(out, start + s, start + e, DIGITS_ONLY.test(piece) && !worded ? 0.35 : conf);
-    pushed = true;
-  }
-  if (pushed) return;
+  if (pushAll(out, cand, start, found, conf)) return;
   // 4. A national shape next to a phone word, in a numbering plan we could not place.
   const digits = cand.replace(/\D/g, '').length;
   if (worded && !bare && digits >= 8 && digits <= 13 && NATIONAL_SHAPE.test(cand))
@@ -233,6 +224,34 @@ function bestMatch(
     if (partial.length === 0) partial = found;
   }
   return partial;
+}
+
+/**
+ * Reports the matches of a candidate, skipping pieces that are not numbers of their own. Returns whether
+ * any was reported.
+ */
+function pushAll(
+  out: RawEntity[],
+  cand: string,
+  start: number,
+  found: ReadonlyArray<readonly [number, number]>,
+  conf: number,
+): boolean {
+  let pushed = false;
+  for (const [s, e] of found) {
+    const piece = cand.slice(s, e);
+    if (DATE_LIKE.test(piece) || ISBN_LIKE.test(piece)) continue;
+    // libphonenumber may keep only the tail of a candidate ("10.5634/616361"): a number cut out of a
+    // longer one is not reported.
+    const prev = cand[s - 1];
+    if (s > 0 && prev !== ' ' && prev !== '(' && prev !== '\u00a0') continue;
+    if (piece.startsWith('+1') && !NANP_GROUPS.test(piece)) continue;
+    // A short piece of a longer candidate ("96481" of "(11) 96481 0549") is no number of its own.
+    if (e - s < cand.length && piece.replace(/\D/g, '').length < 7) continue;
+    push(out, start + s, start + e, conf);
+    pushed = true;
+  }
+  return pushed;
 }
 
 function push(out: RawEntity[], start: number, end: number, confidence: number): void {

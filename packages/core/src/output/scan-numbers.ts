@@ -109,8 +109,6 @@ function scanRun(text: string, run: DigitRun, out: RawEntity[]): void {
   // separated (4-4-4-4, Amex 4-6-5, Diners 4-6-4), the last one may be shorter (13-digit Visa as
   // 4-4-4-1, 19 digits as 4-4-4-4-3); any single group otherwise.
   if (IBAN_HEAD.test(before(text, start, 10))) return;
-  const idContext = idBeforeCard(text, start);
-  const cardWord = cardWordBefore(text, start);
   // A grouped number is read as one sequence: a card window starts at its first group ("9400 6486 3808
   // 1358 5935 45" is a tracking number that holds a Luhn-valid run), and one that stops before its last
   // group ("3555-2178-9032-1162-562") is a longer number whose prefix happens to validate.
@@ -132,10 +130,16 @@ function scanRun(text: string, run: DigitRun, out: RawEntity[]): void {
     if (len < 3) break;
   }
   if (best < 0) return;
-  const whole = best === groups.length - 1;
+  // Digits left after the card: an expiry written on ("4111 1111 1111 1111 04/27") is not a longer number.
+  let rest = 0;
+  for (let h = best + 1; h < groups.length; h++) rest += groups[h]![1] - groups[h]![0];
+  const whole = rest < 3 || (best === groups.length - 2 && text[groups[best + 1]![1]] === '/');
   // Printed in fours (4242 4242 4242 4242) is how cards are written; a bare regional-range number needs a
   // card word.
   const inFours = best >= 2 && groups[0]![1] - groups[0]![0] === 4;
+  // The words are read only for numbers that validate: most digit runs are not cards.
+  const idContext = idBeforeCard(text, start);
+  const cardWord = bestClass === 'weak' && cardWordBefore(text, start);
   const conf = idContext || !whole ? 0.4 : bestClass === 'strong' || cardWord ? 0.95 : inFours ? 0.85 : 0.45;
   out.push({ type: 'card', start: groups[0]![0], end: groups[best]![1], confidence: conf });
 }
