@@ -7,7 +7,7 @@
  * but dangerous. Every file is generated here; nothing is downloaded.
  */
 import { gzipSync, strToU8, zipSync, zlibSync } from 'fflate';
-import { maliciousPickle, PickleWriter, u32, u64 } from '../fixtures/pickle-writer.js';
+import { maliciousPickle, PickleWriter, u64 } from '../fixtures/pickle-writer.js';
 import { gguf, h5, npy, onnxWithExternal, savedModel } from '../fixtures/samples.js';
 import { call, dict, dumps, float, global, instance, type Py, tuple } from './pickler.js';
 import {
@@ -1397,5 +1397,3 @@ export function buildCorpus(): CorpusFile[] {
     ...benignOtherFormats(),
   ];
 }
-
-export { u32 };
