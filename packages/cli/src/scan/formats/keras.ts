@@ -70,8 +70,8 @@ function visit(node: unknown, ctx: ScanContext, path: string): void {
       severity: 'critical',
       message:
         `Layer "${name}" (${cls}) loads a TensorFlow SavedModel from ${external}: its graph comes from outside this file ` +
-        'and runs when the model is called, and Keras safe_mode did not stop it before 3.13. Load only SavedModels you trust, ' +
-        'or export the whole model as one .keras file.',
+        "and runs when the model is called, and Keras' safe_mode has not reliably stopped it. Load only SavedModels you " +
+        'trust, or export the whole model as one .keras file.',
       evidence: `${path}: ${cls} ${external}`,
       cwe: 'CWE-829',
     });
