@@ -140,21 +140,23 @@ export function pipeline(steps: Array<[string, Py]>): Py {
   });
 }
 
+/** The record type of scikit-learn's tree nodes (`sklearn.tree._tree.NODE_DTYPE`, 56 bytes). */
+export const NODE_FIELDS: Fields = [
+  ['left_child', 'i8', 0],
+  ['right_child', 'i8', 8],
+  ['feature', 'i8', 16],
+  ['threshold', 'f8', 24],
+  ['impurity', 'f8', 32],
+  ['n_node_samples', 'i8', 40],
+  ['weighted_n_node_samples', 'f8', 48],
+];
+
 /** A fitted decision tree: `Tree.__reduce__` plus its node array (a structured dtype). */
 export function decisionTree(cls: 'DecisionTreeClassifier' | 'DecisionTreeRegressor', nodes = 7): Py {
-  const nodeFields: Fields = [
-    ['left_child', 'i8', 0],
-    ['right_child', 'i8', 8],
-    ['feature', 'i8', 16],
-    ['threshold', 'f8', 24],
-    ['impurity', 'f8', 32],
-    ['n_node_samples', 'i8', 40],
-    ['weighted_n_node_samples', 'f8', 48],
-  ];
   const nodeArray: Py = {
     reduce: global('numpy.core.multiarray', '_reconstruct'),
     args: [global('numpy', 'ndarray'), tuple(0), strToU8('b')],
-    state: tuple(1, tuple(nodes), dtype('V56', nodeFields), false, weights(nodes * 56, 3)),
+    state: tuple(1, tuple(nodes), dtype('V56', NODE_FIELDS), false, weights(nodes * 56, 3)),
   };
   const tree: Py = {
     reduce: global('sklearn.tree._tree', 'Tree'),

@@ -159,6 +159,16 @@ function assignedSecret(text: string, s: number, e: number, out: RawEntity[]): b
     out.push({ type: 'secret', subtype: 'high-entropy', start: s, end: e, confidence: 0.8 });
     return true;
   }
+  const { upper, lower, digit, symbol, vowels } = classes(token);
+  if (upper === 0 || lower === 0 || digit + symbol === 0 || shannonEntropy(token) < 3.5) return false;
+  // A readable identifier (`MyApplicationSettings2`) has the vowels of words and hardly any digits.
+  if (digit <= 1 && vowels / (upper + lower) >= 0.3) return false;
+  out.push({ type: 'secret', subtype: 'high-entropy', start: s, end: e, confidence: 0.85 });
+  return true;
+}
+
+/** Character classes of a token: cases, digits, other symbols (padding `=` aside), and vowels. */
+function classes(token: string) {
   let upper = 0;
   let lower = 0;
   let digit = 0;
@@ -170,13 +180,11 @@ function assignedSecret(text: string, s: number, e: number, out: RawEntity[]): b
     else if (c >= 97 && c <= 122) lower++;
     else if (c >= 48 && c <= 57) digit++;
     else if (c !== 61) symbol++;
-    if ('aeiouAEIOU'.includes(token[k]!)) vowels++;
+    // a e i o u, either case
+    const l = c | 32;
+    if (l === 97 || l === 101 || l === 105 || l === 111 || l === 117) vowels++;
   }
-  if (upper === 0 || lower === 0 || digit + symbol === 0 || shannonEntropy(token) < 3.5) return false;
-  // A readable identifier (`MyApplicationSettings2`) has the vowels of words and hardly any digits.
-  if (digit <= 1 && vowels / (upper + lower) >= 0.3) return false;
-  out.push({ type: 'secret', subtype: 'high-entropy', start: s, end: e, confidence: 0.85 });
-  return true;
+  return { upper, lower, digit, symbol, vowels };
 }
 
 function matchKnown(text: string, s: number, tEnd: number, out: RawEntity[]): boolean {
@@ -223,15 +231,7 @@ function entropyPiece(
     return;
   }
   if (/[+]/.test(piece)) return;
-  let upper = 0;
-  let lower = 0;
-  let digit = 0;
-  for (let k = 0; k < piece.length; k++) {
-    const c = piece.charCodeAt(k);
-    if (c >= 65 && c <= 90) upper++;
-    else if (c >= 97 && c <= 122) lower++;
-    else if (c >= 48 && c <= 57) digit++;
-  }
+  const { upper, lower, digit } = classes(piece);
   if (upper < 2 || lower < 2 || digit < 2 || shannonEntropy(piece) < 4) return;
   const context = SECRET_CONTEXT.test(text.slice(Math.max(0, s - 40), s));
   out.push({
