@@ -319,9 +319,10 @@ const PATTERN = /^[A-Za-z_][\w]*(?:\.[A-Za-z_*][\w*]*)*$/;
 
 /**
  * Compiles `module.name`, `module.*`, `module.Prefix*` or `module.**`. Throws with a how-to-fix message
- * on anything else.
+ * on anything else. `builtin` entries for third-party packages match class names only (see
+ * {@link BUILTIN_CLASS_ONLY}); a user's `mypkg.**` matches every name.
  */
-export function compileAllowPattern(source: string): Pattern {
+export function compileAllowPattern(source: string, builtin = false): Pattern {
   const s = source.trim();
   if (!PATTERN.test(s) || !s.includes('.') || s.startsWith('*'))
     throw new Error(
@@ -329,7 +330,7 @@ export function compileAllowPattern(source: string): Pattern {
     );
   if (s.endsWith('.**')) {
     const pkg = s.slice(0, -3);
-    const classOnly = BUILTIN_CLASS_ONLY.get(pkg);
+    const classOnly = builtin ? BUILTIN_CLASS_ONLY.get(pkg) : undefined;
     return {
       source: s,
       test: (m, n) => inModule(m, pkg) && !n.includes('.') && (classOnly === undefined || classOnly.test(n)),
@@ -451,7 +452,7 @@ export interface GlobalPolicy {
   readonly ignored: readonly string[];
 }
 
-const BUILTIN_SAFE = SAFE.map(compileAllowPattern);
+const BUILTIN_SAFE = SAFE.map((p) => compileAllowPattern(p, true));
 
 /**
  * Creates a policy. User patterns are validated here, once.
@@ -460,7 +461,7 @@ const BUILTIN_SAFE = SAFE.map(compileAllowPattern);
  * policy.rate('my_project.layers', 'Block').severity; // 'safe'
  */
 export function createGlobalPolicy(options: GlobalPolicyOptions = {}): GlobalPolicy {
-  const user = (options.allow ?? []).map(compileAllowPattern);
+  const user = (options.allow ?? []).map((p) => compileAllowPattern(p));
   const ignored: string[] = [];
   for (const p of user) {
     const dot = p.source.lastIndexOf('.');
@@ -533,7 +534,6 @@ function rateDangerous(module: string, name: string): GlobalVerdict | undefined 
   return surveyed(full, module, name);
 }
 
-const DEFAULT_POLICY_OPTIONS: GlobalPolicyOptions = {};
 let defaultPolicy: GlobalPolicy | undefined;
 
 /**
@@ -541,6 +541,6 @@ let defaultPolicy: GlobalPolicy | undefined;
  * unpickler does below protocol 3 (see {@link resolveGlobal}).
  */
 export function rateGlobal(module: string, name: string, protocol = 2): GlobalVerdict {
-  defaultPolicy ??= createGlobalPolicy(DEFAULT_POLICY_OPTIONS);
+  defaultPolicy ??= createGlobalPolicy();
   return defaultPolicy.rate(...resolveGlobal(module, name, protocol));
 }
