@@ -14,7 +14,13 @@ export type { Advisory, AdvisoryDb } from './scan/deps/advisories.js';
 export { loadAdvisories, matchAdvisories, parseAdvisoryDb } from './scan/deps/advisories.js';
 export { compareVersions } from './scan/deps/version.js';
 export { disassemblePickle, type PickleInstruction } from './scan/pickle/disassemble.js';
-export { rateGlobal } from './scan/pickle/policy.js';
+export {
+  createGlobalPolicy,
+  type GlobalPolicy,
+  type GlobalPolicyOptions,
+  type GlobalVerdict,
+  rateGlobal,
+} from './scan/pickle/policy.js';
 export type { ScanOptions, ScanProgress } from './scan/scanner.js';
 export { scanPath } from './scan/scanner.js';
 export type { PiiDetector, PiiEntity } from './scan/text/pii.js';

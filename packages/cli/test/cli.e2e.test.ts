@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readAllowList } from '../src/commands/scan/index.js';
 import { scanPath } from '../src/index.js';
 import type { ScanReport } from '../src/scan/types.js';
 import { writeCorpus } from './fixtures/corpus.js';
+import { PickleWriter } from './fixtures/pickle-writer.js';
 
 const pkg = join(import.meta.dirname, '..');
 const dist = join(pkg, 'dist', 'bin.mjs');
@@ -78,5 +80,52 @@ describe('ai-shield scan (end to end)', () => {
     expect(sarif.status).toBe(1);
     expect(sarif.stderr).toBe('');
     expect(JSON.parse(sarif.stdout).runs[0].tool.driver.name).toBe('ai-shield');
+  });
+});
+
+describe('allow-list flags', () => {
+  const own = mkdtempSync(join(tmpdir(), 'ai-shield-allow-'));
+  writeFileSync(
+    join(own, 'net.pkl'),
+    new PickleWriter()
+      .proto(4)
+      .stackGlobal('acme.models', 'Net')
+      .op('EMPTY_TUPLE')
+      .op('NEWOBJ')
+      .stop()
+      .build(),
+  );
+  const cli = (args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--conditions=@ai-shield/source',
+        '--import',
+        'tsx',
+        'src/bin.ts',
+        'scan',
+        own,
+        '--no-progress',
+        ...args,
+      ],
+      { encoding: 'utf8', cwd: pkg },
+    );
+
+  it('your own classes are high until allowed with --allow-global or --allow-globals-file', async () => {
+    expect((await scanPath(own)).findings.map((f) => `${f.severity} ${f.ruleId}`)).toEqual([
+      'high pickle/unknown-global',
+    ]);
+    const file = join(own, '..', `${own.split('/').pop()}.allow`);
+    writeFileSync(file, '# our model code\nacme.models.*   # every class in acme.models\n\n');
+    expect(readAllowList(file)).toEqual(['acme.models.*']);
+    const r = cli(['--allow-globals-file', file, '--fail-on', 'high', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as ScanReport).findings).toEqual([]);
+  });
+
+  it('a malformed pattern is a usage error (exit 2) naming the entry', () => {
+    const r = cli(['--allow-global', 'acme']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('invalid allow-list entry "acme"');
   });
 });

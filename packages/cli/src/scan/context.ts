@@ -4,6 +4,7 @@
  * @module
  */
 import type { ByteSource } from './bytes.js';
+import type { GlobalPolicy } from './pickle/policy.js';
 import type { Finding, LogEntry } from './types.js';
 
 /** Limits that keep memory and time bounded on hostile input. */
@@ -34,6 +35,8 @@ export interface ScanContext {
   entry?: string;
   depth: number;
   limits: ScanLimits;
+  /** How imported globals are rated (built-in rules plus the user's allow-list entries). */
+  policy: GlobalPolicy;
   findings: Finding[];
   log: LogEntry[];
 }

@@ -5,7 +5,7 @@
  */
 import type { ByteSource } from './bytes.js';
 import { MemorySource, ParseError } from './bytes.js';
-import { logLine, report, type ScanContext } from './context.js';
+import { child, logLine, report, type ScanContext } from './context.js';
 import { scanZip } from './formats/archive.js';
 import { scanGguf } from './formats/gguf.js';
 import { scanH5 } from './formats/keras.js';
@@ -15,7 +15,20 @@ import { inflateCapped, looksLikeZip } from './formats/zip.js';
 import { looksLikePickle, scanPickle } from './pickle/scan-pickle.js';
 
 /** Binary formats recognisable from their first bytes. */
-export type Magic = 'pickle' | 'zip' | 'numpy' | 'hdf5' | 'gguf' | 'safetensors' | 'gzip' | 'zlib';
+export type Magic =
+  | 'pickle'
+  | 'zip'
+  | 'numpy'
+  | 'hdf5'
+  | 'gguf'
+  | 'safetensors'
+  | 'gzip'
+  | 'zlib'
+  | 'bz2'
+  | 'xz';
+
+/** Compression formats: scanned through what they hold. */
+export const COMPRESSED: ReadonlySet<Magic> = new Set(['gzip', 'zlib', 'bz2', 'xz']);
 
 /** Identifies a binary format from its leading bytes, or `undefined`. */
 export function sniff(src: ByteSource): Magic | undefined {
@@ -27,6 +40,10 @@ export function sniff(src: ByteSource): Magic | undefined {
   if (b[0] === 0x89 && b[1] === 0x48 && b[2] === 0x44 && b[3] === 0x46) return 'hdf5'; // \x89HDF
   if (b[0] === 0x47 && b[1] === 0x47 && b[2] === 0x55 && b[3] === 0x46) return 'gguf'; // GGUF
   if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  // "BZh1".."BZh9" and the xz stream header: joblib's compress='bz2' / 'xz', `pickle` + bz2.open.
+  if (b[0] === 0x42 && b[1] === 0x5a && b[2] === 0x68 && b[3]! >= 0x31 && b[3]! <= 0x39) return 'bz2';
+  if (b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0)
+    return 'xz';
   // zlib: CMF 0x78 and a header checksum divisible by 31 (RFC 1950 §2.2); joblib's compress=N output.
   if (b[0] === 0x78 && ((b[0] << 8) | b[1]!) % 31 === 0) return 'zlib';
   if (b.length >= 10 && b[8] === 0x7b && (b[9] === 0x22 || b[9] === 0x7d)) {
@@ -53,7 +70,11 @@ export function scanNested(src: ByteSource, ctx: ScanContext, opts: NestedOption
   }
   const magic = sniff(src);
   if (!magic) return undefined;
-  if (opts.onlyKnownMagic && (magic === 'zlib' || magic === 'safetensors')) return undefined;
+  if (
+    opts.onlyKnownMagic &&
+    (magic === 'zlib' || magic === 'safetensors' || magic === 'bz2' || magic === 'xz')
+  )
+    return undefined;
   logLine(ctx, 'info', `nested ${magic} data (${src.size} bytes)`);
   if (ctx.depth > 0 && (magic === 'pickle' || magic === 'zip')) {
     report(ctx, {
@@ -68,8 +89,11 @@ export function scanNested(src: ByteSource, ctx: ScanContext, opts: NestedOption
   return magic;
 }
 
-/** Runs the scanner for a sniffed format. */
-export function scanByMagic(magic: Magic, src: ByteSource, ctx: ScanContext): void {
+/**
+ * Runs the scanner for a sniffed format. `hint` is what the file's name says it is, used when a
+ * compressed stream holds data without magic bytes (protocol 0/1 pickles).
+ */
+export function scanByMagic(magic: Magic, src: ByteSource, ctx: ScanContext, hint?: 'pickle'): void {
   switch (magic) {
     case 'pickle':
       scanPickle(src, ctx);
@@ -88,6 +112,18 @@ export function scanByMagic(magic: Magic, src: ByteSource, ctx: ScanContext): vo
       return;
     case 'safetensors':
       scanSafetensors(src, ctx);
+      return;
+    case 'bz2':
+    case 'xz':
+      report(ctx, {
+        ruleId: 'archive/uninspectable',
+        severity: 'high',
+        offset: 0,
+        message:
+          `${magic}-compressed model data, which the scanner cannot decompress: a pickle inside would run code when ` +
+          'loaded. Decompress it and scan again, or store the model uncompressed or as safetensors.',
+        evidence: magic,
+      });
       return;
     case 'gzip':
     case 'zlib': {
@@ -110,7 +146,12 @@ export function scanByMagic(magic: Magic, src: ByteSource, ctx: ScanContext): vo
         'info',
         `${magic}-compressed stream of ${inner.length} bytes holds ${innerMagic ?? 'unknown data'}`,
       );
-      if (innerMagic && innerMagic !== 'gzip' && innerMagic !== 'zlib') scanByMagic(innerMagic, mem, ctx);
+      if (innerMagic && COMPRESSED.has(innerMagic)) {
+        // Compressed twice: follow it as nesting, so the depth limit bounds it.
+        if (ctx.depth < ctx.limits.maxDepth) scanByMagic(innerMagic, mem, child(ctx, magic), hint);
+        else logLine(ctx, 'warn', `compression nested deeper than ${ctx.limits.maxDepth}; not followed`);
+      } else if (innerMagic) scanByMagic(innerMagic, mem, ctx);
+      else if (hint === 'pickle') scanPickle(mem, ctx);
       return;
     }
   }

@@ -10,7 +10,9 @@ import { DEFAULT_LIMITS, logLine, report, type ScanContext, type ScanLimits } fr
 import { type AdvisoryDb, scanDependencies } from './deps/advisories.js';
 import { scanByMagic } from './dispatch.js';
 import { scanOnnx } from './formats/onnx.js';
+import { scanSafetensors } from './formats/safetensors.js';
 import { scanTensorflow } from './formats/tensorflow.js';
+import { createGlobalPolicy, type GlobalPolicy } from './pickle/policy.js';
 import { scanPickle } from './pickle/scan-pickle.js';
 import type { PiiDetector } from './text/pii.js';
 import { scanTextFile } from './text/text-scan.js';
@@ -22,13 +24,15 @@ export interface FileScanOptions {
   limits: ScanLimits;
   advisories: AdvisoryDb;
   pii: PiiDetector | false;
+  /** How pickle imports are rated; default: the built-in allow list. */
+  policy: GlobalPolicy;
 }
 
 function scanBinary(f: DiscoveredFile, ctx: ScanContext): void {
   const src = new FileSource(f.abs, f.size);
   try {
     if (f.magic) {
-      scanByMagic(f.magic, src, ctx);
+      scanByMagic(f.magic, src, ctx, f.kind === 'pickle' ? 'pickle' : undefined);
       return;
     }
     if (f.kind === 'tensorflow') {
@@ -44,6 +48,11 @@ function scanBinary(f: DiscoveredFile, ctx: ScanContext): void {
       scanPickle(src, ctx);
       return;
     }
+    // No safetensors magic: the header length or JSON is broken, which is what the scanner reports.
+    if (f.kind === 'safetensors') {
+      scanSafetensors(src, ctx);
+      return;
+    }
     logLine(ctx, 'warn', `unrecognised ${f.kind} content; not scanned`);
   } finally {
     src.close();
@@ -57,7 +66,8 @@ export function scanFile(
 ): FileResult {
   const started = performance.now();
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const ctx: ScanContext = { file: f.path, absPath: f.abs, depth: 0, limits, findings: [], log: [] };
+  const policy = opts.policy ?? createGlobalPolicy();
+  const ctx: ScanContext = { file: f.path, absPath: f.abs, depth: 0, limits, policy, findings: [], log: [] };
   let scanned = true;
   try {
     if (f.mismatch) {

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { buildReport } from '../report/build.js';
 import { DEFAULT_LIMITS, type ScanLimits } from './context.js';
 import { type AdvisoryDb, loadAdvisories } from './deps/advisories.js';
+import { createGlobalPolicy } from './pickle/policy.js';
 import { scanFile } from './scan-file.js';
 import { resolvePiiDetector } from './text/pii-source.js';
 import type { FileResult, LogEntry, ScanReport } from './types.js';
@@ -40,6 +41,11 @@ export interface ScanOptions {
   pii?: boolean;
   /** Alternative advisory file (format: README.md#advisory-file). */
   advisoriesPath?: string;
+  /**
+   * Extra pickle globals to treat as safe, e.g. your own model classes: `mypkg.models.Net`,
+   * `mypkg.models.*`, `mypkg.**` (docs/scan.md#allow-list). Entries never override a critical verdict.
+   */
+  allowGlobals?: readonly string[];
   /** Override resource limits. */
   limits?: Partial<ScanLimits>;
   /** Called after discovery (with `done: 0`) and after every file. */
@@ -54,7 +60,7 @@ function workerUrl(): URL | undefined {
 async function runWorkers(
   files: DiscoveredFile[],
   n: number,
-  data: { limits: ScanLimits; advisories: AdvisoryDb; pii: boolean },
+  data: { limits: ScanLimits; advisories: AdvisoryDb; pii: boolean; allowGlobals: readonly string[] },
   url: URL,
   onResult: (r: FileResult) => void,
 ): Promise<void> {
@@ -92,6 +98,9 @@ export async function scanPath(path: string, options: ScanOptions = {}): Promise
   const root = resolve(path);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const advisories = loadAdvisories(options.advisoriesPath);
+  // Validated once here: a bad pattern stops the scan with a message naming it.
+  const allowGlobals = options.allowGlobals ?? [];
+  const policy = createGlobalPolicy({ allow: allowGlobals });
   const skipped: LogEntry[] = [];
   const files = walk(
     root,
@@ -112,16 +121,21 @@ export async function scanPath(path: string, options: ScanOptions = {}): Promise
   const url = options.workers === false ? undefined : workerUrl();
   const pii = options.pii ?? true;
   if (url && concurrency > 1 && files.length > 1) {
-    await runWorkers(files, concurrency, { limits, advisories, pii }, url, onResult);
+    await runWorkers(files, concurrency, { limits, advisories, pii, allowGlobals }, url, onResult);
   } else {
     const detector = pii ? await resolvePiiDetector() : false;
     for (const f of files) {
-      onResult(scanFile(f, { limits, advisories, pii: detector }));
+      onResult(scanFile(f, { limits, advisories, pii: detector, policy }));
       // Yield so progress output and signals are handled between files.
       await new Promise((r) => setImmediate(r));
     }
   }
   // Workers finish out of order; reports are deterministic.
   results.sort((a, b) => a.file.localeCompare(b.file));
+  for (const entry of policy.ignored)
+    skipped.push({
+      level: 'warn',
+      message: `allow-list entry ${entry} ignored: it names a global rated critical, which an allow list cannot override`,
+    });
   return buildReport(path, results, started, performance.now() - t0, skipped);
 }

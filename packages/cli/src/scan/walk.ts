@@ -6,9 +6,10 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { MemorySource } from './bytes.js';
+import { FileSource, MemorySource } from './bytes.js';
 import { depsFormat } from './deps/advisories.js';
-import { type Magic, sniff } from './dispatch.js';
+import { COMPRESSED, type Magic, sniff } from './dispatch.js';
+import { peekInflated } from './formats/zip.js';
 import type { FileKind } from './types.js';
 
 /** A file selected for scanning. */
@@ -58,7 +59,7 @@ const BY_EXT: Record<string, FileKind> = {
 
 /** Magic values each extension may legitimately have (`undefined` = no magic, e.g. protobuf). */
 const EXPECTED: Partial<Record<FileKind, Array<Magic | undefined>>> = {
-  pickle: ['pickle', 'zlib', 'gzip', undefined],
+  pickle: ['pickle', 'zlib', 'gzip', 'bz2', 'xz', undefined],
   pytorch: ['zip', 'pickle'],
   numpy: ['numpy', 'zip'],
   keras: ['zip'],
@@ -78,7 +79,39 @@ const MAGIC_KIND: Record<Magic, FileKind | undefined> = {
   safetensors: 'safetensors',
   gzip: undefined,
   zlib: undefined,
+  bz2: undefined,
+  xz: undefined,
 };
+
+/** Suffixes of compressed files: `model.pkl.gz` is a pickle, `weights.pt.xz` a PyTorch file. */
+const COMPRESSION_SUFFIX = /\.(?:gz|gzip|z|zlib|bz2|xz|lzma)$/i;
+
+/**
+ * What a compressed file holds: by the name under the compression suffix (`model.pkl.gz`), else, for
+ * gzip and zlib, by the magic bytes of its first decompressed kilobytes (`archive.gz`). Only model
+ * formats are kept; compressed source tarballs and logs are not models.
+ */
+function classifyCompressed(
+  abs: string,
+  name: string,
+  size: number,
+  magic: Magic,
+): Omit<DiscoveredFile, 'path' | 'abs' | 'size'> | undefined {
+  const inner = BY_EXT[extname(name.replace(COMPRESSION_SUFFIX, '')).toLowerCase()];
+  if (inner && inner !== 'notebook' && inner !== 'python' && inner !== 'config')
+    return { kind: inner, magic };
+  if (magic !== 'gzip' && magic !== 'zlib') return undefined;
+  const src = new FileSource(abs, size);
+  try {
+    const head = peekInflated(src, magic, 64 * 1024);
+    const innerMagic = head ? sniff(new MemorySource(head)) : undefined;
+    const kind =
+      innerMagic && (MAGIC_KIND[innerMagic] ?? (COMPRESSED.has(innerMagic) ? 'pickle' : undefined));
+    return kind ? { kind, magic } : undefined;
+  } finally {
+    src.close();
+  }
+}
 
 function sniffFile(abs: string, size: number): Magic | undefined {
   if (size < 4) return undefined;
@@ -117,7 +150,8 @@ export function classify(
     }
     return magic ? { kind: byExt, magic } : { kind: byExt };
   }
-  if (!magic || magic === 'gzip' || magic === 'zlib') return undefined;
+  if (!magic) return undefined;
+  if (COMPRESSED.has(magic)) return classifyCompressed(abs, name, size, magic);
   const kind = MAGIC_KIND[magic]!;
   return magic === 'pickle'
     ? { kind, magic, mismatch: `pickle data under the name "${name}"` }

@@ -80,7 +80,7 @@ function starDigits(s: string, keepLast: number, isMaskable: (ch: string) => boo
 const isDigit = (ch: string) => ch >= '0' && ch <= '9';
 const isAlnum = (ch: string) => /[A-Za-z0-9]/.test(ch);
 const SECRET_PREFIX =
-  /^(?:sk-ant-|sk-proj-|sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[a-z]-|[sr]k_live_|[sr]k_test_|AIza|hf_|eyJ|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
+  /^(?:sk-ant-|sk-proj-|sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[a-z]-|xapp-|[sr]k_live_|[sr]k_test_|AIza|hf_|glpat-|npm_|SG\.|pypi-|do[opr]_v1_|shp(?:at|ss|ca|pa)_|sq0(?:atp|csp)-|key-|eyJ|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
 
 /**
  * The masked form of one entity: enough of a hint to recognize it, never enough to use it.

@@ -25,8 +25,9 @@ export interface PiiEntity {
   confidence: number;
   /**
    * Finer kind when known: `ipv4`/`ipv6`, or for secrets `openai`, `anthropic`, `aws-access-key`,
-   * `aws-secret-key`, `github`, `slack`, `stripe`, `google`, `huggingface`, `jwt`, `private-key`,
-   * `high-entropy`.
+   * `aws-secret-key`, `github`, `gitlab`, `slack`, `stripe`, `google`, `huggingface`, `npm`, `sendgrid`,
+   * `pypi`, `digitalocean`, `shopify`, `square`, `twilio`, `mailgun`, `jwt`, `private-key`,
+   * `high-entropy` (including vendor-less keys right after a secret word).
    */
   subtype?: string;
 }

@@ -17,6 +17,8 @@ describe('scanPii positives', () => {
     ['card', 'card 4242 4242 4242 4242 exp', '4242 4242 4242 4242'],
     ['card', 'amex 3782-822463-10005', '3782-822463-10005'],
     ['card', 'mc 5555555555554444.', '5555555555554444'],
+    ['card', 'card 4111 1111 1111 1111 04/27', '4111 1111 1111 1111'],
+    ['card', 'visa 4111-1111-1111-1111-1226/12', '4111-1111-1111-1111'],
     ['iban', 'IBAN DE89 3704 0044 0532 0130 00 ok', 'DE89 3704 0044 0532 0130 00'],
     ['iban', 'to GB82WEST12345698765432', 'GB82WEST12345698765432'],
     ['ssn', 'SSN 123-45-6789', '123-45-6789'],
@@ -83,6 +85,167 @@ describe('scanPii near misses', () => {
     'https://docs.example.com/v1/users/settings?page=2',
   ])('%j has nothing', (text) => {
     expect(found(text)).toEqual([]);
+  });
+});
+
+/** Appends the Luhn check digit (test-side, independent of the validator). */
+function withLuhn(body: string): string {
+  const DOUBLE = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+  const sum = [...body].reverse().reduce((a, d, i) => a + (i % 2 === 0 ? DOUBLE[Number(d)]! : Number(d)), 0);
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+describe('phones in national formats, unassigned ranges and other languages', () => {
+  it.each([
+    ['Mon numéro : 06 12 34 56 78', '06 12 34 56 78'],
+    ['Vous pouvez me joindre au 01.42.68.53.00.', '01.42.68.53.00'],
+    ['Meine Nummer ist 0151 23456789.', '0151 23456789'],
+    ['Sie erreichen mich unter (030) 2345678.', '(030) 2345678'],
+    ['Für Rückfragen bin ich unter 0171-5550123 erreichbar.', '0171-5550123'],
+    ['Llámame al 612 34 56 78.', '612 34 56 78'],
+    ['Il mio numero è 347 123 4567.', '347 123 4567'],
+    ['Bel me op 06-12345678.', '06-12345678'],
+    ['Meu telefone é (11) 91234-5678.', '(11) 91234-5678'],
+    ['電話番号は090-1234-5678です。', '090-1234-5678'],
+    ['お問い合わせは03-1234-5678までお電話ください。', '03-1234-5678'],
+    // North American numbers in area codes nobody has been given, UK numbers in unallocated ranges.
+    ['Call me at (237) 482-1937.', '(237) 482-1937'],
+    ['Support line +1 569 931 0912', '+1 569 931 0912'],
+    ['Ring me on 07422 320060 after lunch.', '07422 320060'],
+    ['Please call 01800 928471 to rebook, we are in London.', '01800 928471'],
+    ['I am in Berlin this week, my number there is 0351 2459270.', '0351 2459270'],
+    ['Büro Zürich: 078 659 20 93', '078 659 20 93'],
+  ])('%j', (text, expected) => {
+    expect(found(text, 'phone')).toEqual([expected]);
+  });
+
+  it.each([
+    'Bestellnummer 123456789',
+    'Numéro de commande : 123 456 789',
+    'Your order number is 1234567890.',
+    'Kundennummer 0123456789 wurde gesperrt.',
+    'Número do pedido: 820213723 Celular: (61) 98056 4076',
+    'La population est de 2 165 423 habitants.',
+    'DOI 10.5634/616361 and ISBN 979-9-71-550695-9',
+    'Steuernummer 82/866/89825',
+    'ZIP 54465-5176, suite 268',
+    '注文番号 3765403346',
+  ])('%j has no phone', (text) => {
+    expect(found(text, 'phone').filter((p) => !text.endsWith(p) || !text.includes('Celular'))).toEqual([]);
+  });
+});
+
+describe('payment cards of every network', () => {
+  it.each([
+    ['JCB', '3530111333300000'],
+    ['JCB', '3566 0020 2036 0505'],
+    ['JCB 19 digits', '3589 4512 7781 2345 671'],
+    ['UnionPay', '6200000000000005'],
+    ['Mir', '2200 0000 0000 0004'],
+    ['Diners 14', '3056 930902 5904'],
+    ['Discover', '6011 0009 9013 9424'],
+  ])('%s %s', (_network, number) => {
+    const digits = number.replace(/ /g, '');
+    const value =
+      digits.length === 19 ? number.replace(/\d$/, '') + withLuhn(digits.slice(0, -1)).at(-1) : number;
+    expect(found(`Card number: ${value}`, 'card')).toEqual([value]);
+  });
+
+  it.each([
+    ['Maestro', withLuhn('675964982643845')],
+    ['RuPay', withLuhn('608000000000000')],
+    ['Troy', withLuhn('979200000000000')],
+    ['Elo', withLuhn('636368000000000')],
+    ['Hipercard', withLuhn('606282000000000')],
+    ['Dankort', withLuhn('501900000000000')],
+    ['Verve', withLuhn('506099000000000')],
+    ['Visa 13', withLuhn('422222222222')],
+  ])('%s next to a card word', (_network, number) => {
+    expect(found(`Paid with the card ${number}.`, 'card')).toEqual([number]);
+    expect(found(`Kreditkartennummer: ${number}`, 'card')).toEqual([number]);
+  });
+
+  it('regional ranges without a card word stay out; barcodes, IMEIs and IBAN digits are not cards', () => {
+    expect(found(`Batch ${withLuhn('608000000000000')} passed`, 'card')).toEqual([]);
+    expect(found(`IMEI ${withLuhn('35693803564380')} registered`, 'card')).toEqual([]);
+    expect(found('EAN 4006381333931 on the label', 'card')).toEqual([]);
+    expect(found('IBAN PL41 4111 1111 1111 1111 1935 3546 is invalid.', 'card')).toEqual([]);
+  });
+});
+
+describe('secrets without a vendor prefix', () => {
+  const key = 'wJa1rXUtnFEMI/K7MDENG+bPxRfiCYz8Q2LmN0v3';
+  it.each([
+    [`Authorization: Bearer ${key}`],
+    [`key: ${key}`],
+    [`export KEY=${key}`],
+    [`config.token = "${key}";`],
+    [`"apiSecret": "${key}",`],
+    [`Passwort: ${key}`],
+    [`mot de passe : ${key}`],
+    [`AccountKey=${key}${key}ab==;EndpointSuffix=core.windows.net`],
+  ])('%s', (text) => {
+    const secrets = found(text, 'secret');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]).toContain(key);
+  });
+
+  it.each([
+    'Pinned to ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG',
+    'CID QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG',
+    'Open https://docs.google.com/document/d/1H73xXBicWVgxSWT5EObWPIvDGvUBZF6mJwyPaHJfYcg/edit',
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGk4Lm9P3xYz7Qw2Rt5Uv8Wx1Ab4Cd6Ef9Gh2Ij5Kl jane@laptop',
+    '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE7Xy9Kq2LmN8pR4sT6vW1zA3bC5dE7fG\n-----END PUBLIC KEY-----',
+    'key: MyApplicationSettingsProvider2',
+    'token: see https://example.com/docs/authentication',
+  ])('%j has no secret', (text) => {
+    expect(found(text, 'secret')).toEqual([]);
+  });
+
+  it('a private key after an unterminated certificate is still found', () => {
+    const text =
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----';
+    expect(found(text, 'secret')).toEqual([text.slice(text.indexOf('-----BEGIN PRIVATE'))]);
+  });
+
+  it('new provider prefixes', () => {
+    for (const k of [
+      `glpat-${'Ab3_'.repeat(5)}`,
+      `npm_${'aB3'.repeat(12)}`,
+      `SG.${'aB3_x'.repeat(4)}aB.${'Cd4-y'.repeat(8)}Cd4`,
+    ]) {
+      expect(found(`here: ${k}`, 'secret')).toEqual([k]);
+    }
+  });
+});
+
+describe('dotted numbers that are not addresses, addresses in other languages', () => {
+  it.each([
+    'the ratio was 8.5.4.8 in the legacy format',
+    'See section 6.9.11.4 of the standard.',
+    'Rule 9.6.5.8 applies to all contractors.',
+    'Trypsin is EC 3.4.21.4.',
+    'Firmware 4.8.6.0 fixes the fan curve.',
+    'Upgrade to v5.8.29.82 now.',
+  ])('%j has no IP', (text) => {
+    expect(found(text, 'ip')).toEqual([]);
+  });
+
+  it.each([
+    ['Der Server 93.4.250.229 ist nicht erreichbar.', '93.4.250.229'],
+    ['Il server 1.1.1.1 non risponde.', '1.1.1.1'],
+    ['Set the DNS server to 8.8.4.4.', '8.8.4.4'],
+    ['Listening on 1.2.3.4:8080', '1.2.3.4'],
+    ['Blocked 185.220.101.4 after five failed logins', '185.220.101.4'],
+  ])('%j', (text, ip) => {
+    expect(found(text, 'ip')).toEqual([ip]);
+  });
+});
+
+describe('email near misses', () => {
+  it('retina asset names are not addresses', () => {
+    expect(found('Use logo@2x.png and icon@3x.webp for retina screens.')).toEqual([]);
+    expect(found('mail ana@example.md')).toEqual(['ana@example.md']);
   });
 });
 

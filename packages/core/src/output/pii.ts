@@ -8,8 +8,9 @@
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import { findCandidates, NO_CANDIDATES } from './candidates.js';
+import { type PhoneCache, scanPhones } from './phones.js';
 import type { PiiEntity, PiiType, RawEntity } from './pii-types.js';
-import { scanCardsAndSsn, scanIban, scanIpv4, scanIpv6, scanPhones } from './scan-numbers.js';
+import { scanCardsAndSsn, scanIban, scanIpv4, scanIpv6 } from './scan-numbers.js';
 import { scanSecrets } from './secrets.js';
 
 export type { PiiAction, PiiEntity, PiiType } from './pii-types.js';
@@ -27,7 +28,7 @@ export interface ScanPiiOptions {
    * Memo of phone-candidate validations, owned by the caller (a response checker keeps one so its streams
    * do not re-validate the same held-back number on every chunk). Default: none.
    */
-  phoneCache?: Map<string, ReadonlyArray<readonly [number, number]>>;
+  phoneCache?: PhoneCache;
 }
 
 /** The result of {@link scanPii}: non-overlapping entities sorted by `start`. */
@@ -67,7 +68,7 @@ export function scanPiiMasked(
   mask: number,
   minConfidence: number,
   country: CountryCode,
-  phoneCache?: Map<string, ReadonlyArray<readonly [number, number]>>,
+  phoneCache?: PhoneCache,
 ): PiiEntity[] {
   const cand = findCandidates(text);
   if (cand === NO_CANDIDATES) return [];
@@ -188,12 +189,61 @@ function scanEmails(text: string, ats: readonly number[], out: RawEntity[]): voi
   }
 }
 
+/**
+ * File extensions that are not top-level domains: `logo@2x.png`, `icon@3x.webp` are asset names (the
+ * `@2x` retina convention), not addresses. Extensions that are also country domains (`.md`, `.py`, `.sh`)
+ * are not listed.
+ */
+const FILE_EXTENSIONS = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'webp',
+  'svg',
+  'ico',
+  'bmp',
+  'tif',
+  'tiff',
+  'avif',
+  'heic',
+  'js',
+  'mjs',
+  'cjs',
+  'jsx',
+  'tsx',
+  'css',
+  'scss',
+  'less',
+  'json',
+  'xml',
+  'txt',
+  'pdf',
+  'mp3',
+  'mp4',
+  'wav',
+  'woff',
+  'woff2',
+  'ttf',
+  'otf',
+  'eot',
+  'webm',
+  'yaml',
+  'yml',
+  'html',
+  'htm',
+  'map',
+  'lock',
+  'log',
+]);
+
 function domainOk(domain: string): boolean {
   const labels = domain.split('.');
   if (labels.length < 2) return false;
   const tld = labels[labels.length - 1]!;
   return (
     /^[A-Za-z]{2,24}$/.test(tld) &&
+    !FILE_EXTENSIONS.has(tld.toLowerCase()) &&
     labels.every((l) => l.length > 0 && l.length <= 63 && l[0] !== '-' && l[l.length - 1] !== '-')
   );
 }

@@ -1,13 +1,13 @@
 /**
- * Scanners for the number-shaped entities: payment cards, US SSNs, IBANs, IPv4/IPv6 and phone numbers.
- * Each walks the text once and hands only short, bounded candidates to a validator (or to
- * libphonenumber-js), so total work is linear in the text length whatever its content.
+ * Scanners for the number-shaped entities: payment cards, US SSNs, IBANs and IPv4/IPv6 (phone numbers
+ * are in `phones.ts`). Each walks the text once and hands only short, bounded candidates to a validator,
+ * so total work is linear in the text length whatever its content.
  * @module
  */
-import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max';
+import { before, cardWordBefore, dottedQuadCue, idBeforeCard } from './cues.js';
 import type { RawEntity } from './pii-types.js';
 import {
-  cardValid,
+  cardClass,
   IBAN_LENGTHS,
   ibanValid,
   ipv4Valid,
@@ -17,17 +17,9 @@ import {
   ssnValid,
 } from './validators.js';
 
-/** Keywords that make a number an identifier rather than PII when they sit right before it. */
-const ID_CONTEXT =
-  /(?:order|invoice|ref(?:erence)?|tracking|isbn(?:-1[03])?|serial|sku|po|ticket|case|build|id|no\.?|#)\W{0,3}$/i;
-const VERSION_CONTEXT = /(?:\bv|version|ver\.?|release)\s?$/i;
-const PHONE_CONTEXT = /(?:phone|call|tel|mobile|cell|fax|whatsapp|sms|text|dial|contact|reach)/i;
-const SSN_CONTEXT = /(?:ssn|social security|ss#|soc\.? sec)/i;
-
-/** Up to `n` characters before `index`, for context checks that must stay O(1) per candidate. */
-function before(text: string, index: number, n: number): string {
-  return text.slice(Math.max(0, index - n), index);
-}
+const SSN_CONTEXT = /(?:ssn|social security|seguro social|ss#|soc\.? sec)/i;
+// The digits right after an IBAN's country code and check digits belong to the account number.
+const IBAN_HEAD = /[A-Z]{2}\d{2}(?: [A-Z0-9]{4})? $/;
 
 /** A run of digit groups joined by one uniform separator (` ` or `-`), e.g. `4111 1111 1111 1111`. */
 interface DigitRun {
@@ -113,25 +105,43 @@ function scanRun(text: string, run: DigitRun, out: RawEntity[]): void {
       return;
     }
   }
-  // Cards: the longest window of whole groups with 13-19 digits that validates; groups of 3-6 digits
-  // when separated (4-4-4-4, Amex 4-6-5, Diners 4-6-4), any single group otherwise.
-  const idContext = ID_CONTEXT.test(ctx);
-  for (let g = 0; g < groups.length; g++) {
-    let total = 0;
-    let best = -1;
-    for (let h = g; h < groups.length && h < g + 19; h++) {
-      const len = groups[h]![1] - groups[h]![0];
-      if (groups.length > 1 && (len < 3 || len > 6)) break;
-      total += len;
-      if (total > 19) break;
-      if (total >= 13 && cardValid(digitsOf(text, groups, g, h))) best = h;
+  // Cards: the longest run of whole groups with 12-19 digits that validates; groups of 3-6 digits when
+  // separated (4-4-4-4, Amex 4-6-5, Diners 4-6-4), the last one may be shorter (13-digit Visa as
+  // 4-4-4-1, 19 digits as 4-4-4-4-3); any single group otherwise.
+  if (IBAN_HEAD.test(before(text, start, 10))) return;
+  // A grouped number is read as one sequence: a card window starts at its first group ("9400 6486 3808
+  // 1358 5935 45" is a tracking number that holds a Luhn-valid run), and one that stops before its last
+  // group ("3555-2178-9032-1162-562") is a longer number whose prefix happens to validate.
+  let total = 0;
+  let best = -1;
+  let bestClass: 'strong' | 'weak' | undefined;
+  for (let h = 0; h < groups.length && h < 19; h++) {
+    const len = groups[h]![1] - groups[h]![0];
+    if (groups.length > 1 && (len > 6 || (len < 3 && h === 0))) break;
+    total += len;
+    if (total > 19) break;
+    if (total >= 12) {
+      const cls = cardClass(digitsOf(text, groups, 0, h));
+      if (cls) {
+        best = h;
+        bestClass = cls;
+      }
     }
-    if (best >= 0) {
-      const conf = idContext && g === 0 ? 0.4 : 0.95;
-      out.push({ type: 'card', start: groups[g]![0], end: groups[best]![1], confidence: conf });
-      g = best;
-    }
+    if (len < 3) break;
   }
+  if (best < 0) return;
+  // Digits left after the card: an expiry written on ("4111 1111 1111 1111 04/27") is not a longer number.
+  let rest = 0;
+  for (let h = best + 1; h < groups.length; h++) rest += groups[h]![1] - groups[h]![0];
+  const whole = rest < 3 || (best === groups.length - 2 && text[groups[best + 1]![1]] === '/');
+  // Printed in fours (4242 4242 4242 4242) is how cards are written; a bare regional-range number needs a
+  // card word.
+  const inFours = best >= 2 && groups[0]![1] - groups[0]![0] === 4;
+  // The words are read only for numbers that validate: most digit runs are not cards.
+  const idContext = idBeforeCard(text, start);
+  const cardWord = bestClass === 'weak' && cardWordBefore(text, start);
+  const conf = idContext || !whole ? 0.4 : bestClass === 'strong' || cardWord ? 0.95 : inFours ? 0.85 : 0.45;
+  out.push({ type: 'card', start: groups[0]![0], end: groups[best]![1], confidence: conf });
 }
 
 /**
@@ -173,7 +183,12 @@ function ibanAt(text: string, i: number): number {
 
 const IPV4_AT = /(?:\d{1,3}\.){3}\d{1,3}/y;
 
-/** IPv4 dotted quads (not inside longer dotted numbers, not after `v`/`version`) starting in `[from, to)`. */
+/**
+ * IPv4 dotted quads (not inside longer dotted numbers) starting in `[from, to)`. Words decide the
+ * ambiguous ones: after "version", "section", "rule", "ratio" ... a quad is not an address; after
+ * "server", "IP", "from", "ping" ... it is; and a quad of single digits with neither ("8.5.4.8") reads as a
+ * version or a ratio, not an address.
+ */
 export function scanIpv4(text: string, out: RawEntity[], from = 0, to = text.length): void {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
@@ -183,9 +198,14 @@ export function scanIpv4(text: string, out: RawEntity[], from = 0, to = text.len
     if (!m) continue;
     const end = i + m[0].length;
     const after = text.slice(end, end + 2);
-    if (isWordCode(text.charCodeAt(end)) || /^\.\d/.test(after)) continue;
-    if (VERSION_CONTEXT.test(before(text, i, 10)) || !ipv4Valid(m[0])) continue;
-    out.push({ type: 'ip', subtype: 'ipv4', start: i, end, confidence: 0.9 });
+    if (isWordCode(text.charCodeAt(end)) || /^\.\d/.test(after) || !ipv4Valid(m[0])) continue;
+    const cue = dottedQuadCue(text, i, end);
+    // A port or a CIDR suffix only follows addresses.
+    const suffix = /^[:/]\d/.test(after);
+    const singleDigits = m[0].length === 7;
+    const confidence =
+      cue === 'not-address' && !suffix ? 0.3 : cue === 'address' || suffix ? 0.9 : singleDigits ? 0.4 : 0.8;
+    out.push({ type: 'ip', subtype: 'ipv4', start: i, end, confidence });
     i = end;
   }
 }
@@ -209,9 +229,15 @@ export function scanIpv6(text: string, out: RawEntity[], from = 0, to = text.len
     )
       e++;
     while (e > s && (text[e - 1] === '.' || (text[e - 1] === ':' && text[e - 2] !== ':'))) e--;
-    const cand = text.slice(s, e);
+    let cand = text.slice(s, e);
     const colons = cand.split(':').length - 1;
     const boundary = !(s > 0 && isWordCode(text.charCodeAt(s - 1))) && !isWordCode(text.charCodeAt(e));
+    // "Listening on fe80:…:72dc:8080": a port written after an unbracketed address.
+    const port = /:\d{1,5}$/.exec(cand);
+    if (port && colons === 8 && !ipv6Valid(cand)) {
+      cand = cand.slice(0, port.index);
+      e = s + cand.length;
+    }
     if (boundary && colons >= 2 && /[0-9a-fA-F]/.test(cand) && ipv6Valid(cand)) {
       out.push({
         type: 'ip',
@@ -223,104 +249,4 @@ export function scanIpv6(text: string, out: RawEntity[], from = 0, to = text.len
     }
     i = text.indexOf(':', Math.max(e, i + 1));
   }
-}
-
-/** `[0-9+()\-. /\u00a0]`: the characters a phone candidate is made of. */
-function isPhoneCode(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) ||
-    c === 43 || // +
-    c === 40 || // (
-    c === 41 || // )
-    c === 45 || // -
-    c === 46 || // .
-    c === 32 || // space
-    c === 47 || // /
-    c === 0xa0
-  );
-}
-// ISBN-10 hyphenation (group-publisher-title-check); no numbering plan writes a lone leading digit so.
-const ISBN_LIKE = /^\d{1,5}-\d{1,7}-\d{1,7}-[\dX]$/;
-const DATE_LIKE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
-
-/**
- * Phone numbers: cheap candidate runs (7-15 digits, at most 32 characters) are handed to libphonenumber-js
- * for validation. Running its matcher on whole texts is superlinear on digit-heavy input (seconds on
- * 100 KB of `1 1 1 ...`), so it only ever sees short candidates.
- */
-export function scanPhones(
-  text: string,
-  out: RawEntity[],
-  defaultCountry: CountryCode,
-  cache?: Map<string, ReadonlyArray<readonly [number, number]>>,
-  from = 0,
-  to = text.length,
-): void {
-  let i = from;
-  while (i < to) {
-    const ch = text[i]!;
-    const startOk = ch === '+' || ch === '(' || isDigitCode(ch.charCodeAt(0));
-    if (!startOk || (i > 0 && (isWordCode(text.charCodeAt(i - 1)) || text[i - 1] === '.'))) {
-      i++;
-      continue;
-    }
-    let e = i + 1;
-    let digits = isDigitCode(ch.charCodeAt(0)) ? 1 : 0;
-    while (e < text.length && e - i < 40 && isPhoneCode(text.charCodeAt(e))) {
-      // Among phone characters (and the start character) the only whitespace is space and NBSP.
-      const ce = text.charCodeAt(e);
-      const cp = text.charCodeAt(e - 1);
-      if (ce === 43 || ((ce === 32 || ce === 0xa0) && (cp === 32 || cp === 0xa0))) break;
-      if (isDigitCode(text.charCodeAt(e))) digits++;
-      e++;
-    }
-    while (e > i && !isDigitCode(text.charCodeAt(e - 1)) && text[e - 1] !== ')') e--;
-    if (isWordCode(text.charCodeAt(e)) || digits < 7 || digits > 15 || e - i > 32) {
-      i = Math.max(e, i + 1);
-      continue;
-    }
-    const cand = text.slice(i, e);
-    // libphonenumber-js costs tens of microseconds per call: settle the cheap rejections first, and reuse
-    // results for candidates seen before (a stream re-scans its hold-back window on every chunk).
-    if (quickReject(text, i, cand)) {
-      i = e;
-      continue;
-    }
-    let found = cache?.get(cand);
-    if (!found) {
-      found = findPhoneNumbersInText(cand, { defaultCountry }).map((m) => [m.startsAt, m.endsAt] as const);
-      if (cache) {
-        if (cache.size >= 512) cache.clear();
-        cache.set(cand, found);
-      }
-    }
-    for (const [mStart, mEnd] of found) {
-      const m = { startsAt: mStart, endsAt: mEnd };
-      const s = i + m.startsAt;
-      const piece = text.slice(s, i + m.endsAt);
-      const conf = phoneConfidence(text, s, piece);
-      if (conf > 0) out.push({ type: 'phone', start: s, end: i + m.endsAt, confidence: conf });
-    }
-    i = e;
-  }
-}
-
-const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
-
-/** Candidates that cannot reach the default confidence whatever libphonenumber says. */
-function quickReject(text: string, start: number, cand: string): boolean {
-  if (DATE_LIKE.test(cand) || ISBN_LIKE.test(cand) || DOTTED_QUAD.test(cand)) return true;
-  const ctx = before(text, start, 24);
-  if (VERSION_CONTEXT.test(ctx) || (ID_CONTEXT.test(ctx) && !PHONE_CONTEXT.test(ctx))) return true;
-  return /^\d+$/.test(cand) && !PHONE_CONTEXT.test(before(text, start, 40));
-}
-
-function phoneConfidence(text: string, start: number, piece: string): number {
-  const ctx = before(text, start, 24);
-  if (DATE_LIKE.test(piece) || ISBN_LIKE.test(piece) || VERSION_CONTEXT.test(ctx)) return 0;
-  if (ID_CONTEXT.test(ctx) && !PHONE_CONTEXT.test(ctx)) return 0.3;
-  if (piece.startsWith('+')) return 0.9;
-  // Bare digit strings are mostly ids; keep them only when the text talks about phoning.
-  if (/^\d+$/.test(piece)) return PHONE_CONTEXT.test(before(text, start, 40)) ? 0.7 : 0.35;
-  return 0.8;
 }

@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../types.js';
 import { type AhoCorasick, createAhoCorasick } from './aho-corasick.js';
+import { CUE_WINDOW } from './cues.js';
 import { createPromptLeakDetector, type PromptLeakDetector } from './leak.js';
 import { applyEdits, piiFinding, replacementFor, type TextEdit } from './mask.js';
 import type { ResolvedOutputOptions } from './options.js';
@@ -278,6 +279,7 @@ export function createTextPipeline(opts: ResolvedOutputOptions): TextPipeline {
       return { text: out, modified: out !== text, action, findings: hits.map((h) => h.finding) };
     },
     maxLiteral: Math.max(literals?.maxLength ?? 0, 0),
-    contextChars: prompt ? 256 : 64,
+    // At least what the PII cues look back over, so a stream sees the words a whole text would.
+    contextChars: prompt ? 256 : CUE_WINDOW,
   };
 }

@@ -21,44 +21,58 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Card networks by issuer identification number (IIN) prefix, with the lengths each network issues. */
-const CARD_RANGES: ReadonlyArray<readonly [low: number, high: number, prefixLen: number, lengths: number[]]> =
-  [
-    [4, 4, 1, [13, 16, 19]], // Visa
-    [51, 55, 2, [16]], // Mastercard
-    [2221, 2720, 4, [16]], // Mastercard 2-series
-    [34, 34, 2, [15]], // American Express
-    [37, 37, 2, [15]],
-    [6011, 6011, 4, [16, 17, 18, 19]], // Discover
-    [644, 649, 3, [16, 17, 18, 19]],
-    [65, 65, 2, [16, 17, 18, 19]],
-    [3528, 3589, 4, [16, 17, 18, 19]], // JCB
-    [300, 305, 3, [14, 15, 16, 17, 18, 19]], // Diners Club
-    [36, 36, 2, [14, 15, 16, 17, 18, 19]],
-    [38, 39, 2, [16, 17, 18, 19]],
-    [62, 62, 2, [16, 17, 18, 19]], // UnionPay
-    [2200, 2204, 4, [16, 17, 18, 19]], // Mir
-    [5018, 5018, 4, [12, 13, 14, 15, 16, 17, 18, 19]], // Maestro
-    [5020, 5020, 4, [12, 13, 14, 15, 16, 17, 18, 19]],
-    [5038, 5038, 4, [12, 13, 14, 15, 16, 17, 18, 19]],
-    [5893, 5893, 4, [12, 13, 14, 15, 16, 17, 18, 19]],
-    [6304, 6304, 4, [12, 13, 14, 15, 16, 17, 18, 19]],
-    [6759, 6763, 4, [12, 13, 14, 15, 16, 17, 18, 19]],
-  ];
+/**
+ * Card networks by issuer identification number (IIN) prefix, with the lengths each network issues.
+ * `strong` ranges are the big international networks: a Luhn-valid number there reads as a card on its
+ * own. The others (national and regional schemes, Maestro's wide ranges, 13-digit Visa) overlap with
+ * barcodes and account numbers, so they count only next to a card word (see `cues.ts`).
+ */
+const CARD_RANGES: ReadonlyArray<
+  readonly [low: number, high: number, prefixLen: number, lengths: readonly number[], strong: boolean]
+> = [
+  [4, 4, 1, [16, 19], true], // Visa
+  [4, 4, 1, [13], false], // Visa's old 13-digit numbers
+  [51, 55, 2, [16], true], // Mastercard
+  [2221, 2720, 4, [16], true], // Mastercard 2-series
+  [34, 34, 2, [15], true], // American Express
+  [37, 37, 2, [15], true],
+  [6011, 6011, 4, [16, 17, 18, 19], true], // Discover
+  [644, 649, 3, [16, 17, 18, 19], true],
+  [65, 65, 2, [16, 17, 18, 19], true], // Discover, RuPay
+  [3528, 3589, 4, [16, 17, 18, 19], true], // JCB
+  [300, 305, 3, [14, 15, 16, 17, 18, 19], true], // Diners Club
+  [36, 36, 2, [14, 15, 16, 17, 18, 19], true],
+  [38, 39, 2, [14, 16, 17, 18, 19], true],
+  [62, 62, 2, [16, 17, 18, 19], true], // UnionPay
+  [2200, 2204, 4, [16, 17, 18, 19], true], // Mir
+  [50, 50, 2, [12, 13, 14, 15, 16, 17, 18, 19], false], // Maestro, Elo, Verve, Dankort, RuPay 508
+  [56, 69, 2, [12, 13, 14, 15, 16, 17, 18, 19], false], // Maestro, RuPay 60, Hipercard, Elo 636/650
+  [81, 82, 2, [16, 17, 18, 19], false], // RuPay, UnionPay 81
+  [9792, 9792, 4, [16], false], // Troy
+  [1, 1, 1, [15], false], // UATP
+];
 
-/** True when `digits` has a known network prefix, a length that network issues, and a valid Luhn digit. */
-export function cardValid(digits: string): boolean {
-  if (digits.length < 12 || digits.length > 19) return false;
-  let known = false;
-  for (const [low, high, prefixLen, lengths] of CARD_RANGES) {
+/**
+ * The card network class of `digits`: `strong` for a Luhn-valid number in a major network's range and
+ * length, `weak` for one in a regional or wide range, `undefined` when it is not a card number.
+ */
+export function cardClass(digits: string): 'strong' | 'weak' | undefined {
+  if (digits.length < 12 || digits.length > 19) return undefined;
+  let cls: 'strong' | 'weak' | undefined;
+  for (const [low, high, prefixLen, lengths, strong] of CARD_RANGES) {
     const prefix = Number(digits.slice(0, prefixLen));
     if (prefix >= low && prefix <= high && lengths.includes(digits.length)) {
-      known = true;
-      break;
+      cls = strong ? 'strong' : 'weak';
+      if (strong) break;
     }
   }
   // A run of one repeated digit passes Luhn for some lengths and is never a real card.
-  return known && !/^(\d)\1+$/.test(digits) && luhnValid(digits);
+  return cls && !/^(\d)\1+$/.test(digits) && luhnValid(digits) ? cls : undefined;
+}
+
+/** True when `digits` has a known network prefix, a length that network issues, and a valid Luhn digit. */
+export function cardValid(digits: string): boolean {
+  return cardClass(digits) !== undefined;
 }
 
 /** IBAN length per country (SWIFT IBAN registry). */

@@ -2,6 +2,7 @@
  * `ai-shield scan <path>`: find and assess model files, notebooks and dependency files.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { toSarif } from '../../report/sarif.js';
 import { toTable } from '../../report/table.js';
@@ -19,7 +20,17 @@ interface ScanCliOptions {
   exclude: string[];
   pii: boolean;
   advisories?: string;
+  allowGlobal: string[];
+  allowGlobalsFile?: string;
   progress: boolean;
+}
+
+/** Allow-list patterns from a file: one per line, `#` starts a comment, blank lines are skipped. */
+export function readAllowList(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l.length > 0);
 }
 
 function positiveInt(v: string): number {
@@ -61,12 +72,26 @@ export function registerScanCommand(program: Command): void {
     .option('--exclude <pattern...>', 'gitignore-style patterns to skip', [])
     .option('--no-pii', 'do not report personal data')
     .option('--advisories <file>', 'use this advisory file instead of the bundled one')
+    .option(
+      '--allow-global <pattern...>',
+      'pickle globals to treat as safe, e.g. your own classes: module.Name, module.*, module.Prefix*, package.**',
+      [],
+    )
+    .option(
+      '--allow-globals-file <file>',
+      'read --allow-global patterns from a file, one per line (# comments)',
+    )
     .option('--no-progress', 'no progress output on stderr')
     .action(async (path: string, opts: ScanCliOptions) => {
       const progress = createProgress(process.stderr, opts.progress);
       let report: ScanReport;
       try {
+        const allowGlobals = [
+          ...opts.allowGlobal,
+          ...(opts.allowGlobalsFile ? readAllowList(opts.allowGlobalsFile) : []),
+        ];
         report = await scanPath(path, {
+          allowGlobals,
           gitignore: opts.gitignore,
           exclude: opts.exclude,
           pii: opts.pii,

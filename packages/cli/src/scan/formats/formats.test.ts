@@ -1,9 +1,15 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync, zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { scanBytes, summary, testContext, worst } from '../../../test/fixtures/helpers.js';
-import { benignTorchPickle, maliciousPickle } from '../../../test/fixtures/pickle-writer.js';
+import {
+  benignTorchPickle,
+  maliciousPickle,
+  PickleWriter,
+  u64,
+} from '../../../test/fixtures/pickle-writer.js';
 import {
   gguf,
   h5,
@@ -16,6 +22,7 @@ import {
   zip,
 } from '../../../test/fixtures/samples.js';
 import { MemorySource } from '../bytes.js';
+import { scanPath } from '../scanner.js';
 import { scanOnnx } from './onnx.js';
 import { scanTensorflow } from './tensorflow.js';
 
@@ -186,5 +193,105 @@ describe('safetensors, GGUF', () => {
       severity: 'critical',
     });
     expect(scanBytes(gguf({ a: 'b' }).subarray(0, 30))[0]!.ruleId).toBe('gguf/invalid-header');
+  });
+});
+
+describe('issue 17: formats the scanner used to miss or misread', () => {
+  const scanFolder = async (files: Record<string, Uint8Array | string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'scan-formats-'));
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
+    const r = await scanPath(dir, { workers: false });
+    return (name: string) => summary(r.findings.filter((f) => f.file === name));
+  };
+
+  it('safetensors whose header length is impossible or whose header is not an object', async () => {
+    const withHeader = (len: number, header: string) =>
+      new Uint8Array([...u64(len), ...new TextEncoder().encode(header), ...new Uint8Array(8)]);
+    const at = await scanFolder({
+      'beyond.safetensors': withHeader(4096, '{}'),
+      'huge.safetensors': withHeader(200_000_000, '{}'),
+      'array.safetensors': withHeader(2, '[]'),
+      'string.safetensors': withHeader(3, '"x"'),
+    });
+    expect(at('beyond.safetensors')[0]).toMatch(/^high safetensors\/invalid-header length 4096/);
+    expect(at('huge.safetensors')[0]).toMatch(/^high safetensors\/invalid-header length 200000000/);
+    expect(at('array.safetensors')).toEqual(['high safetensors/invalid-header []']);
+    expect(at('string.safetensors')).toEqual(['high safetensors/invalid-header "x"']);
+  });
+
+  it('compressed pickles are found by their inner name or content, and scanned', async () => {
+    const at = await scanFolder({
+      'model.pkl.gz': gzipSync(maliciousPickle(4)),
+      'blob.gz': gzipSync(maliciousPickle(2)),
+      'model.pkl.z': zlibSync(maliciousPickle(2)),
+      'model.pkl.bz2': new Uint8Array([0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26]),
+      'logs.txt.gz': gzipSync(new TextEncoder().encode('plain log lines\n')),
+    });
+    for (const f of ['model.pkl.gz', 'blob.gz', 'model.pkl.z'])
+      expect(
+        at(f).some((r) => /^critical pickle\/dangerous-global (STACK_)?GLOBAL os\.system/.test(r)),
+        f,
+      ).toBe(true);
+    expect(at('model.pkl.bz2')).toEqual(['high archive/uninspectable bz2']);
+    expect(at('logs.txt.gz')).toEqual([]);
+  });
+
+  it('numpy object arrays of plain strings are silent; with code they are reported', () => {
+    const strings = new PickleWriter()
+      .proto(3)
+      .global('numpy.core.multiarray', '_reconstruct')
+      .global('numpy', 'ndarray')
+      .int(0)
+      .op('TUPLE1')
+      .bytes_(new TextEncoder().encode('b'))
+      .op('TUPLE3')
+      .op('REDUCE')
+      .op('MARK')
+      .int(1)
+      .int(2)
+      .op('TUPLE1')
+      .global('numpy', 'dtype')
+      .str('O8')
+      .op('NEWFALSE')
+      .op('NEWTRUE')
+      .op('TUPLE3')
+      .op('REDUCE')
+      .op('NEWFALSE')
+      .op('EMPTY_LIST')
+      .str('a')
+      .op('APPEND')
+      .op('TUPLE')
+      .op('BUILD')
+      .stop()
+      .build();
+    expect(scanBytes(npy('|O', '(2,)', strings))).toEqual([]);
+    expect(summary(scanBytes(npy('|O', '(1,)', maliciousPickle(2))))[0]).toBe(
+      "medium numpy/object-array descr '|O'",
+    );
+  });
+
+  it('Keras layers that load an external SavedModel are critical', () => {
+    const cfg = JSON.stringify({
+      class_name: 'Functional',
+      config: {
+        layers: [
+          {
+            class_name: 'TFSMLayer',
+            module: 'keras.layers',
+            config: { name: 'sm', filepath: '/tmp/exported' },
+          },
+          {
+            class_name: 'KerasLayer',
+            module: 'tensorflow_hub.keras_layer',
+            config: { name: 'hub', handle: 'https://example.com/m' },
+          },
+        ],
+      },
+    });
+    const rules = summary(scanBytes(zip({ 'config.json': cfg, 'metadata.json': '{}' })));
+    expect(rules).toContain('critical keras/external-model $.config.layers[0]: TFSMLayer "/tmp/exported"');
+    expect(rules).toContain(
+      'critical keras/external-model $.config.layers[1]: KerasLayer "https://example.com/m"',
+    );
   });
 });

@@ -6,7 +6,6 @@
  */
 import { type ByteSource, Cursor, latin1Text, utf8 } from '../bytes.js';
 import { logLine, report, type ScanContext } from '../context.js';
-import { rateGlobal } from '../pickle/policy.js';
 
 const SUSPICIOUS_CODE =
   /\b(os|posix|subprocess|system|popen|exec|eval|__import__|builtins|socket|open|compile|getattr|pty|shutil|requests|urllib)\b/g;
@@ -22,6 +21,19 @@ function lambdaCode(cfg: unknown, out: string[]): void {
     if (code) out.push(code);
   } else if (Array.isArray(cfg)) for (const v of cfg) lambdaCode(v, out);
   else if (cfg && typeof cfg === 'object') for (const v of Object.values(cfg)) lambdaCode(v, out);
+}
+
+/**
+ * Where a layer loads a SavedModel from: `TFSMLayer` (`filepath`, Keras 3) and TensorFlow Hub's
+ * `KerasLayer` (`handle`, a path or URL).
+ */
+function externalModel(
+  cls: string | undefined,
+  cfg: Record<string, unknown> | undefined,
+): string | undefined {
+  if (!cfg) return undefined;
+  const value = cls === 'TFSMLayer' ? cfg.filepath : cls === 'KerasLayer' ? cfg.handle : undefined;
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 200)) : undefined;
 }
 
 function visit(node: unknown, ctx: ScanContext, path: string): void {
@@ -51,11 +63,25 @@ function visit(node: unknown, ctx: ScanContext, path: string): void {
       cwe: 'CWE-94',
     });
   }
+  const external = externalModel(cls, cfg);
+  if (external) {
+    report(ctx, {
+      ruleId: 'keras/external-model',
+      severity: 'critical',
+      message:
+        `Layer "${name}" (${cls}) loads a TensorFlow SavedModel from ${external}: its graph comes from outside this file ` +
+        "and runs when the model is called, and Keras' safe_mode has not reliably stopped it. Load only SavedModels you " +
+        'trust, or export the whole model as one .keras file.',
+      evidence: `${path}: ${cls} ${external}`,
+      cwe: 'CWE-829',
+    });
+  }
   const module = typeof o.module === 'string' ? o.module : undefined;
   if (module && cls) {
     const target = typeof o.config === 'string' ? o.config : cls;
-    const verdict = rateGlobal(module, target);
-    if (verdict.severity === 'critical' || verdict.severity === 'high') {
+    const verdict = ctx.policy.rate(module, target);
+    // Unlisted Keras layer classes are normal; only known-dangerous references count here.
+    if (verdict.kind === 'dangerous') {
       report(ctx, {
         ruleId: 'keras/dangerous-reference',
         severity: 'critical',

@@ -51,15 +51,25 @@ export function scanNpy(src: ByteSource, ctx: ScanContext): void {
   }
   logLine(ctx, 'debug', `npy v${h.version} descr=${h.descr}`);
   if (!h.objects) return;
-  report(ctx, {
+  // The object payload is a pickle: scan it first. Plain data (strings, numbers, dicts, allow-listed
+  // classes) is as inert as a numeric array; anything else makes `allow_pickle=True` the door it is.
+  const before = ctx.findings.length;
+  scanPickle(new SliceSource(src, h.dataOffset, src.size - h.dataOffset), ctx);
+  const risky = ctx.findings.slice(before).some((f) => f.severity !== 'low');
+  if (!risky) {
+    logLine(ctx, 'info', 'object array of allow-listed data (needs allow_pickle=True to load)');
+    return;
+  }
+  ctx.findings.splice(before, 0, {
     ruleId: 'numpy/object-array',
     severity: 'medium',
+    file: ctx.file,
+    ...(ctx.entry === undefined ? {} : { entry: ctx.entry }),
     offset: h.dataOffset,
     message:
-      'Object-dtype array: its data is a pickle and needs np.load(allow_pickle=True), which can run code. ' +
+      'Object-dtype array whose pickle imports more than plain data; np.load(allow_pickle=True) runs it. ' +
       'Store numeric arrays only.',
     evidence: `descr ${h.descr}`,
     cwe: 'CWE-502',
   });
-  scanPickle(new SliceSource(src, h.dataOffset, src.size - h.dataOffset), ctx);
 }

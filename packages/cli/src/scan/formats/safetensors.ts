@@ -65,13 +65,27 @@ export function scanSafetensors(src: ByteSource, ctx: ScanContext): void {
       return;
     }
     const text = utf8(c.bytes(n));
-    if (!text.startsWith('{')) throw new ParseError('header does not start with "{"', 8);
-    const parsed: unknown = JSON.parse(text);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new ParseError('header is not an object', 8);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      problem(ctx, 'high', `Header is not valid JSON: ${(e as Error).message}`);
+      return;
+    }
+    // The format says "a JSON object"; parsers that accept anything else disagree with those that do not.
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !text.trimStart().startsWith('{')) {
+      problem(
+        ctx,
+        'high',
+        `Header is JSON but not an object (${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}).`,
+        text.slice(0, 80),
+      );
+      return;
+    }
     header = parsed as Record<string, unknown>;
   } catch (e) {
-    problem(ctx, 'high', `Header is not valid JSON: ${(e as Error).message}`);
+    if (!(e instanceof ParseError)) throw e;
+    problem(ctx, 'high', `Header cannot be read: ${e.message}`);
     return;
   }
   const dataSize = src.size - 8 - n;

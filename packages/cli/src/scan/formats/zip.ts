@@ -127,6 +127,39 @@ export function inflateCapped(src: ByteSource, kind: 'deflate' | 'gzip' | 'zlib'
   return out;
 }
 
+/**
+ * The first `n` decompressed bytes of a gzip or zlib stream (fewer if it is shorter), or `undefined` when
+ * it does not decompress. Reads only as much input as it needs, for sniffing what a `.gz` file holds.
+ */
+export function peekInflated(src: ByteSource, kind: 'gzip' | 'zlib', n: number): Uint8Array | undefined {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const s: Streamer =
+    kind === 'gzip'
+      ? new Gunzip((c) => {
+          parts.push(c);
+          total += c.length;
+        })
+      : new Unzlib((c) => {
+          parts.push(c);
+          total += c.length;
+        });
+  const step = 16 * 1024;
+  try {
+    for (let p = 0; p < src.size && total < n; p += step) s.push(src.read(p, step), p + step >= src.size);
+  } catch {
+    if (total === 0) return undefined;
+  }
+  const out = new Uint8Array(Math.min(n, total));
+  let o = 0;
+  for (const part of parts) {
+    if (o >= out.length) break;
+    out.set(part.subarray(0, out.length - o), o);
+    o += part.length;
+  }
+  return out;
+}
+
 /** Opens an entry's contents: a slice when stored, an inflated copy (≤ `cap` bytes) when deflated. */
 export function openEntry(src: ByteSource, e: ZipEntry, cap: number): ByteSource {
   const start = dataStart(src, e);

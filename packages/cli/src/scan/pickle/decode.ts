@@ -140,11 +140,10 @@ export function nextInstruction(cur: Cursor): Instruction {
     }
     case 'len8': {
       const n = cur.u64();
-      // FRAME only announces the size of the next frame; the opcodes inside follow normally.
-      if (info.name === 'FRAME') {
-        if (n > cur.remaining) throw new ParseError(`frame of ${n} bytes exceeds the stream`, offset);
-        arg = n;
-      } else arg = payload(cur, n, code);
+      // FRAME only announces the size of the next frame; the opcodes inside follow normally. A length
+      // past the end is the machine's to report: the pure-Python unpickler reads on regardless.
+      if (info.name === 'FRAME') arg = n;
+      else arg = payload(cur, n, code);
       break;
     }
   }

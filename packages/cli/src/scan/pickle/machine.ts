@@ -7,7 +7,7 @@
  */
 import { type ByteSource, Cursor, ParseError } from '../bytes.js';
 import { type Instruction, nextInstruction } from './decode.js';
-import { normalizeModule } from './policy.js';
+import { resolveGlobal } from './policy.js';
 
 /** A placeholder for a Python object on the symbolic stack. */
 export type Value =
@@ -18,6 +18,8 @@ export type Value =
   | { t: 'scalar' }
   | { t: 'seq'; kind: 'tuple' | 'list' | 'set' | 'dict'; items: Value[] }
   | { t: 'call'; fn: Value; args: Value; op: string; state?: Value }
+  /** A global whose module/name were computed at load time and could not be followed. */
+  | { t: 'dynamic'; offset: number; detail: string }
   | { t: 'opaque'; what: string };
 
 const MARK: Value = { t: 'opaque', what: 'mark' };
@@ -38,6 +40,10 @@ export interface MachineHooks {
   onCall(fn: Value, op: string, offset: number): void;
   /** A STACK_GLOBAL whose operands are not plain strings: the import target cannot be known statically. */
   onDynamicImport(offset: number, detail: string): void;
+  /** BUILD or an item opcode (SETITEM(S), APPEND(S), ADDITEMS) applied to an imported object itself. */
+  onGlobalMutation(target: Value, op: string, offset: number): void;
+  /** FRAME lengths that disagree with the opcodes (a frame cut mid-opcode, nested, or past the end). */
+  onFrameMismatch(offset: number, detail: string): void;
   onBytes(offset: number, length: number): void;
   onExtension(code: number, offset: number): void;
   /** Lets the caller consume out-of-band data that follows a BUILD (joblib arrays); returns the new position. */
@@ -75,6 +81,8 @@ export function describe(v: Value | undefined): string {
     }
     case 'call':
       return `${describe(v.fn)}(…)`;
+    case 'dynamic':
+      return `<global computed at load time: ${v.detail}>`;
     default:
       return `<${v.t === 'opaque' ? v.what : v.t}>`;
   }
@@ -82,6 +90,29 @@ export function describe(v: Value | undefined): string {
 
 function push(items: Value[], v: Value): void {
   if (items.length < MAX_ITEMS) items.push(v);
+}
+
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * The string an allowed call evaluates to, when its arguments are constants: `str(b'posix', 'ascii')`,
+ * `copyreg._reconstructor(str, str, 'os')`, `copyreg.__newobj__(str, 'os')`, `str('os')` via NEWOBJ. These
+ * are how a pickle assembles an import target from allowed parts, so they are followed, not trusted.
+ */
+function foldString(src: ByteSource, fn: Value, args: Value): string | undefined {
+  if (fn.t !== 'global' || args.t !== 'seq') return undefined;
+  const text = (v: Value | undefined): string | undefined => {
+    if (v?.t === 'str') return v.v;
+    if (v?.t === 'bytes' && v.length <= 256) return latin1.decode(src.read(v.offset, v.length));
+    return undefined;
+  };
+  const isStr = (v: Value | undefined) => v?.t === 'global' && v.module === 'builtins' && v.name === 'str';
+  const [a, b, c] = args.items;
+  const full = `${fn.module}.${fn.name}`;
+  if (full === 'builtins.str') return text(a);
+  if (full === 'copyreg._reconstructor' && isStr(a) && isStr(b)) return text(c);
+  if (full === 'copyreg.__newobj__' && isStr(a)) return text(b);
+  return undefined;
 }
 
 /** Runs one pickle stream from `start` until STOP, an error, or the op budget. Never throws. */
@@ -123,12 +154,26 @@ export function runMachine(
   });
   const call = (fn: Value, args: Value, op: string, offset: number): Value => {
     hooks.onCall(fn, op, offset);
-    return { t: 'call', fn, args, op };
+    // NEWOBJ of `str` is `str.__new__(str, *args)`: the same value as calling it.
+    const folded = op === 'REDUCE' || op === 'NEWOBJ' ? foldString(src, fn, args) : undefined;
+    return folded === undefined ? { t: 'call', fn, args, op } : { t: 'str', v: folded };
+  };
+  // Frames: where the current one ends, so opcodes that cross its end are seen.
+  let frameEnd = -1;
+  let frameReported = false;
+  const frameProblem = (offset: number, detail: string) => {
+    if (!frameReported) hooks.onFrameMismatch(offset, detail);
+    frameReported = true;
+  };
+  const mutate = (target: Value, ins: Instruction) => {
+    if (target.t === 'global' || target.t === 'dynamic')
+      hooks.onGlobalMutation(target, ins.info.name, ins.offset);
   };
   const imported = (module: string, name: string, offset: number, op: string): Value => {
-    const ev = { module: normalizeModule(module), name, offset, op };
+    const [m, n] = resolveGlobal(module, name, protocol);
+    const ev = { module: m, name: n, offset, op };
     hooks.onImport(ev);
-    return { t: 'global', module: ev.module, name };
+    return { t: 'global', module: m, name: n };
   };
 
   try {
@@ -136,12 +181,31 @@ export function runMachine(
       if (++ops > maxOps) return { stopped: false, end: cur.pos, ops, protocol };
       const ins = nextInstruction(cur);
       const a = ins.arg;
+      if (frameEnd >= 0 && ins.info.name !== 'FRAME') {
+        if (ins.offset < frameEnd && cur.pos > frameEnd)
+          frameProblem(
+            ins.offset,
+            `${ins.info.name} at ${ins.offset} runs past the end of its frame (${frameEnd})`,
+          );
+        if (cur.pos >= frameEnd) frameEnd = -1;
+      }
       switch (ins.info.name) {
         case 'PROTO':
           protocol = a as number;
           if (protocol > 5) throw new ParseError(`unsupported protocol ${protocol}`, ins.offset);
           break;
-        case 'FRAME':
+        case 'FRAME': {
+          const n = a as number;
+          if (frameEnd >= 0 && ins.offset < frameEnd)
+            frameProblem(
+              ins.offset,
+              `FRAME at ${ins.offset} opens before the previous frame ends at ${frameEnd}`,
+            );
+          if (n > cur.remaining)
+            frameProblem(ins.offset, `FRAME at ${ins.offset} announces ${n} bytes, ${cur.remaining} remain`);
+          frameEnd = cur.pos + n;
+          break;
+        }
         case 'READONLY_BUFFER':
           break;
         case 'STOP':
@@ -250,6 +314,7 @@ export function runMachine(
           const vals = ins.info.name === 'SETITEM' ? [pop(ins), pop(ins)].reverse() : [pop(ins)];
           const target = top(ins);
           if (target.t === 'seq') for (const v of vals) push(target.items, v);
+          else mutate(target, ins);
           break;
         }
         case 'APPENDS':
@@ -258,6 +323,7 @@ export function runMachine(
           const vals = popMark(ins);
           const target = top(ins);
           if (target.t === 'seq') for (const v of vals) push(target.items, v);
+          else mutate(target, ins);
           break;
         }
         case 'GLOBAL': {
@@ -271,8 +337,9 @@ export function runMachine(
           const m = str(module);
           const n = str(name);
           if (m === undefined || n === undefined) {
-            hooks.onDynamicImport(ins.offset, `${describe(module)}.${describe(name)}`);
-            stack.push({ t: 'opaque', what: 'unresolved global' });
+            const detail = `${describe(module)}.${describe(name)}`;
+            hooks.onDynamicImport(ins.offset, detail);
+            stack.push({ t: 'dynamic', offset: ins.offset, detail });
           } else stack.push(imported(m, n, ins.offset, 'STACK_GLOBAL'));
           break;
         }
@@ -309,6 +376,9 @@ export function runMachine(
           const state = pop(ins);
           const obj = top(ins);
           if (obj.t === 'call') obj.state = state;
+          // BUILD on an imported module, class or function sets its attributes: later imports of the same
+          // names resolve to whatever the pickle put there.
+          mutate(obj, ins);
           // BUILD calls `obj.__setstate__(state)` when it exists: a call on whatever was built.
           hooks.onCall(obj, 'BUILD', ins.offset);
           hooks.afterBuild?.(obj, state, cur);

@@ -132,7 +132,7 @@ describe('pickle: global resolution paths', () => {
       .stop()
       .build();
     expect(summary(scanBytes(bytes))).toEqual([
-      'medium pickle/unknown-global GLOBAL mylib.models.Net, invoked via NEWOBJ/BUILD',
+      'high pickle/unknown-global GLOBAL mylib.models.Net, invoked via NEWOBJ/BUILD',
     ]);
   });
 
@@ -166,26 +166,147 @@ describe('pickle: global resolution paths', () => {
     expect(rateGlobal('numpy', 'core.os.system').reason).toContain('attribute traversal');
   });
 
-  it('unknown globals are medium; allow-listed ones are not reported', () => {
-    expect(rateGlobal('my_project.layers', 'Block').severity).toBe('medium');
+  it('globals off the allow list are high; allow-listed ones are not reported', () => {
+    expect(rateGlobal('my_project.layers', 'Block')).toMatchObject({ severity: 'high', kind: 'unlisted' });
     expect(rateGlobal('requests', 'get').severity).toBe('high');
     expect(rateGlobal('torch._utils', '_rebuild_tensor_v2').severity).toBe('safe');
     expect(scanBytes(benignTorchPickle())).toEqual([]);
   });
 
-  it('a STACK_GLOBAL whose operands are not strings is flagged as dynamic', () => {
+  it('STACK_GLOBAL operands built by allowed calls are followed to the real target', () => {
     const bytes = new PickleWriter()
       .proto(4)
       .global('builtins', 'str')
-      .str('os')
-      .op('TUPLE1')
+      .bytes_(new TextEncoder().encode('os'))
+      .str('ascii')
+      .op('TUPLE2')
       .op('REDUCE')
       .str('system')
       .op('STACK_GLOBAL')
+      .str('id')
+      .op('TUPLE1')
+      .op('REDUCE')
       .stop()
       .build();
+    expect(summary(scanBytes(bytes))).toContain(
+      'critical pickle/dangerous-global STACK_GLOBAL os.system, invoked via REDUCE',
+    );
+  });
+
+  it('operands that cannot be followed: high, critical once the result is called', () => {
+    const computed = () =>
+      new PickleWriter()
+        .proto(4)
+        .global('codecs', 'decode')
+        .str('bf')
+        .str('rot13')
+        .op('TUPLE2')
+        .op('REDUCE')
+        .str('x');
+    const notCalled = computed().op('STACK_GLOBAL').stop().build();
+    expect(summary(scanBytes(notCalled))).toContain(
+      'high pickle/dynamic-global STACK_GLOBAL codecs.decode(…)."x"',
+    );
+    const called = computed().op('STACK_GLOBAL').op('EMPTY_TUPLE').op('REDUCE').stop().build();
+    expect(scanBytes(called).find((f) => f.ruleId === 'pickle/dynamic-global')?.severity).toBe('critical');
+  });
+});
+
+describe('pickle: state changed at load time', () => {
+  it('BUILD on an imported module or class is critical', () => {
+    const onModule = new PickleWriter()
+      .proto(4)
+      .stackGlobal('collections', 'abc')
+      .op('MEMOIZE')
+      .op('NONE')
+      .op('EMPTY_DICT')
+      .str('Mapping')
+      .stackGlobal('builtins', 'dict')
+      .op('SETITEM')
+      .op('TUPLE2')
+      .op('BUILD')
+      .stop()
+      .build();
+    expect(summary(scanBytes(onModule))).toContain(
+      'critical pickle/global-mutation BUILD on collections.abc',
+    );
+    // Through the memo, with a dict state.
+    const viaMemo = new PickleWriter()
+      .proto(2)
+      .global('uuid', 'UUID')
+      .put(3)
+      .op('POP')
+      .get(3)
+      .op('EMPTY_DICT')
+      .op('BUILD')
+      .stop()
+      .build();
+    expect(worst(scanBytes(viaMemo))).toBe('critical');
+  });
+
+  it('items added to an imported registry are critical (copyreg extension codes)', () => {
+    const bytes = new PickleWriter()
+      .proto(2)
+      .global('copyreg', '_inverted_registry')
+      .int(240)
+      .str('posix')
+      .str('system')
+      .op('TUPLE2')
+      .op('SETITEM')
+      .stop()
+      .build();
+    expect(summary(scanBytes(bytes))).toContain(
+      'critical pickle/global-mutation SETITEM on copyreg._inverted_registry',
+    );
+  });
+
+  it('BUILD on objects built by the pickle is normal', () => {
+    const bytes = new PickleWriter()
+      .proto(2)
+      .global('collections', 'OrderedDict')
+      .op('EMPTY_TUPLE')
+      .op('REDUCE')
+      .op('EMPTY_DICT')
+      .op('BUILD')
+      .stop()
+      .build();
+    expect(scanBytes(bytes)).toEqual([]);
+  });
+});
+
+describe('pickle: frames', () => {
+  const payload = () =>
+    new PickleWriter().stackGlobal('os', 'system').str('id').op('TUPLE1').op('REDUCE').stop().build();
+  it.each([
+    ['an opcode running past its frame', new PickleWriter().proto(4).frame(3).raw(payload()).build()],
+    [
+      'a frame longer than the stream',
+      new PickleWriter()
+        .proto(4)
+        .frame(1 << 20)
+        .raw(payload())
+        .build(),
+    ],
+    [
+      'a frame opened inside another',
+      new PickleWriter()
+        .proto(4)
+        .frame(40)
+        .op('NONE')
+        .op('POP')
+        .frame(payload().length)
+        .raw(payload())
+        .build(),
+    ],
+  ])('%s is reported, and the payload after it is still read', (_name, bytes) => {
     const rules = summary(scanBytes(bytes));
-    expect(rules.some((r) => r.startsWith('high pickle/dynamic-global'))).toBe(true);
+    expect(rules.some((r) => r.startsWith('high pickle/frame-mismatch'))).toBe(true);
+    expect(rules).toContain('critical pickle/dangerous-global STACK_GLOBAL os.system, invoked via REDUCE');
+  });
+
+  it('frames as CPython writes them are silent', () => {
+    const body = new PickleWriter().op('EMPTY_DICT').op('MEMOIZE').stop().build();
+    expect(scanBytes(new PickleWriter().proto(4).frame(body.length).raw(body).build())).toEqual([]);
   });
 });
 
@@ -283,6 +404,6 @@ describe('pickle: policy false positives', () => {
     ['mylib.code', 'Encoder'],
     ['transformers.models.bert.modeling_bert', 'BertModel'],
   ])('%s.%s is not critical', (m, n) => {
-    expect(rateGlobal(m, n).severity).toBe('medium');
+    expect(rateGlobal(m, n).severity).toBe('high');
   });
 });

@@ -8,7 +8,7 @@ import { type ByteSource, type Cursor, ParseError, SliceSource } from '../bytes.
 import { child, logLine, report, type ScanContext } from '../context.js';
 import { scanNested } from '../dispatch.js';
 import { describe, type MachineResult, runMachine, type Value } from './machine.js';
-import { type GlobalVerdict, rateGlobal } from './policy.js';
+import type { GlobalVerdict } from './policy.js';
 
 interface SeenImport {
   verdict: GlobalVerdict;
@@ -32,12 +32,21 @@ function dictGet(state: Value, key: string): Value | undefined {
   return undefined;
 }
 
-/** Bytes per element of a pickled `numpy.dtype`, or 'object' for object arrays. */
+/** numpy's NPY_ITEM_HASOBJECT flag in a pickled dtype's state: the items hold Python objects. */
+const NPY_ITEM_HASOBJECT = 0x01;
+
+/**
+ * Bytes per element of a pickled `numpy.dtype`, or 'object' when elements hold Python objects: object
+ * arrays, and records with an object field (`[('i', 'i4'), ('o', 'O')]`), which joblib writes as a nested
+ * pickle rather than raw bytes.
+ */
 function dtypeSize(dtype: Value | undefined): number | 'object' | undefined {
   if (dtype?.t !== 'call' || dtype.fn.t !== 'global' || dtype.fn.name !== 'dtype') return undefined;
   const code = dtype.args.t === 'seq' ? dtype.args.items[0] : undefined;
   if (code?.t !== 'str') return undefined;
   if (code.v.replace(/^[<>|=]/, '').startsWith('O')) return 'object';
+  const flags = dtype.state?.t === 'seq' ? dtype.state.items[7] : undefined;
+  if (flags?.t === 'int' && flags.v & NPY_ITEM_HASOBJECT) return 'object';
   const elsize = dtype.state?.t === 'seq' ? dtype.state.items[5] : undefined;
   if (elsize?.t === 'int' && elsize.v > 0) return elsize.v;
   const m = /^[<>|=]?[a-zA-Z](\d+)$/.exec(code.v);
@@ -70,13 +79,15 @@ function skipJoblibArray(obj: Value, state: Value, cur: Cursor, ctx: ScanContext
   cur.skip(n);
 }
 
-function ruleFor(sev: GlobalVerdict['severity']): string {
-  return sev === 'medium' ? 'pickle/unknown-global' : 'pickle/dangerous-global';
+function ruleFor(v: GlobalVerdict): string {
+  return v.kind === 'unlisted' ? 'pickle/unknown-global' : 'pickle/dangerous-global';
 }
 
 /** Scans one pickle stream starting at `start`; reports findings into `ctx` and returns how it ended. */
 export function scanStream(src: ByteSource, start: number, ctx: ScanContext): MachineResult {
   const imports = new Map<string, SeenImport>();
+  // Globals computed at load time, by offset; a call of one is as dangerous as any import can be.
+  const dynamic = new Map<number, { detail: string; called: Set<string> }>();
   const res = runMachine(
     src,
     start,
@@ -85,7 +96,7 @@ export function scanStream(src: ByteSource, start: number, ctx: ScanContext): Ma
         const key = `${ev.module}.${ev.name}`;
         if (!imports.has(key)) {
           imports.set(key, {
-            verdict: rateGlobal(ev.module, ev.name),
+            verdict: ctx.policy.rate(ev.module, ev.name),
             offset: ev.offset,
             op: ev.op,
             called: new Set(),
@@ -94,19 +105,35 @@ export function scanStream(src: ByteSource, start: number, ctx: ScanContext): Ma
       },
       onCall(fn, op) {
         if (fn.t === 'global') imports.get(`${fn.module}.${fn.name}`)?.called.add(op);
+        else if (fn.t === 'dynamic') dynamic.get(fn.offset)?.called.add(op);
         else if (fn.t === 'call' && fn.fn.t === 'global' && op === 'BUILD') {
           imports.get(`${fn.fn.module}.${fn.fn.name}`)?.called.add('BUILD');
         }
       },
       onDynamicImport(offset, detail) {
+        dynamic.set(offset, { detail, called: new Set() });
+      },
+      onGlobalMutation(target, op, offset) {
         report(ctx, {
-          ruleId: 'pickle/dynamic-global',
+          ruleId: 'pickle/global-mutation',
+          severity: 'critical',
+          offset,
+          message:
+            `${op} changes the imported object ${describe(target)} itself (a module, class or registry), so ` +
+            'names imported later resolve to what the pickle put there. No model stores data this way. Do not load this file.',
+          evidence: `${op} on ${describe(target)}`,
+          cwe: 'CWE-502',
+        });
+      },
+      onFrameMismatch(offset, detail) {
+        report(ctx, {
+          ruleId: 'pickle/frame-mismatch',
           severity: 'high',
           offset,
           message:
-            'STACK_GLOBAL takes its module/name from values that are not plain strings, so the import target ' +
-            'cannot be verified statically. Do not load this file.',
-          evidence: `STACK_GLOBAL ${detail}`,
+            'FRAME lengths disagree with the opcodes that follow. Picklers never write this; the C and pure-Python ' +
+            'unpicklers, and scanners that trust frames, read such a stream differently. Review every finding in this file.',
+          evidence: detail,
           cwe: 'CWE-502',
         });
       },
@@ -133,6 +160,19 @@ export function scanStream(src: ByteSource, start: number, ctx: ScanContext): Ma
     ctx.limits.maxPickleOps,
   );
 
+  for (const [offset, d] of dynamic) {
+    const called = d.called.size > 0;
+    report(ctx, {
+      ruleId: 'pickle/dynamic-global',
+      severity: called ? 'critical' : 'high',
+      offset,
+      message:
+        'STACK_GLOBAL takes its module/name from values computed at load time, so the import target cannot be ' +
+        `verified statically${called ? ', and the result is then called' : ''}. Do not load this file.`,
+      evidence: `STACK_GLOBAL ${d.detail}${called ? `, invoked via ${[...d.called].join('/')}` : ''}`,
+      cwe: 'CWE-502',
+    });
+  }
   const safe: string[] = [];
   for (const [name, seen] of imports) {
     if (seen.verdict.severity === 'safe') {
@@ -141,12 +181,12 @@ export function scanStream(src: ByteSource, start: number, ctx: ScanContext): Ma
     }
     const how = seen.called.size ? `, invoked via ${[...seen.called].join('/')}` : '';
     report(ctx, {
-      ruleId: ruleFor(seen.verdict.severity),
+      ruleId: ruleFor(seen.verdict),
       severity: seen.verdict.severity,
       offset: seen.offset,
       message:
-        seen.verdict.severity === 'medium'
-          ? `Pickle imports ${name}, which is not on the allow-list (${seen.verdict.reason}). Review it, or convert the model to safetensors.`
+        seen.verdict.kind === 'unlisted'
+          ? `Pickle imports ${name}, which is not on the allow-list (${seen.verdict.reason}). If it is your own code, allow it with --allow-global ${name}; otherwise convert the model to safetensors.`
           : `Pickle imports ${name} (${seen.verdict.reason}); loading this file can run arbitrary code. Do not load it; convert trusted models to safetensors.`,
       evidence: `${seen.op} ${name}${how}`,
       cwe: 'CWE-502',
