@@ -14,6 +14,7 @@ import { chatSchema, createTokenIssuer, tensorSchema } from '@ai-shield/core';
 import { afterAll, describe, expect, it } from 'vitest';
 
 export { chatReply, chatStreamEvents, predictReply, wantsStream } from './app.js';
+export { DASHBOARD_TOKEN, type DashboardHarness, defineDashboardSuite, METRICS_TOKEN } from './dashboard.js';
 
 export interface ConformanceServer {
   /** Base URL, e.g. `http://127.0.0.1:39123`. */
