@@ -49,7 +49,7 @@ describe('createDashboardHandler', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("connect-src 'self'");
     // Nothing loaded from elsewhere: no src/href attributes, no @import, no url() but the SVG namespace.
-    expect(html).not.toMatch(/\s(src|href)=/);
+    expect(html.match(/\s(src|href)="[^"]*"/g)).toEqual([' href="data:,"']); // no favicon request either
     expect(html).not.toMatch(/@import|url\(/);
     expect(html.match(/https?:\/\/[^'"\s)]*/g) ?? []).toEqual(['http://www.w3.org/2000/svg']);
     expect(page.headers.get('cache-control')).toBe('no-store');

@@ -23,11 +23,13 @@ button{font:inherit;border:1px solid var(--line);background:#fff;color:var(--ink
 header button{background:transparent;color:#fff;border-color:#4a5a7a}
 main{padding:16px 20px 28px;display:grid;gap:14px;grid-template-columns:repeat(12,minmax(0,1fr))}
 section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;min-width:0}
+section * + h2{margin-top:14px}
 section h2{font-size:12.5px;text-transform:uppercase;letter-spacing:.6px;color:var(--muted);margin:0 0 8px;font-weight:650}
 .kpis{grid-column:1/-1;display:grid;gap:10px;grid-template-columns:repeat(8,minmax(0,1fr));background:none;border:0;padding:0}
 .kpi{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:10px 12px;min-width:0}
 .kpi .label{font-size:12px;color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .kpi .value{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.kpi .value.pill{font-size:15px;padding:2px 12px;margin-top:8px;display:inline-block}
 .kpi.allow .value{color:var(--allow)}.kpi.flag .value{color:var(--flag)}.kpi.block .value{color:var(--block)}
 .wide{grid-column:1/-1}.third{grid-column:span 4}.half{grid-column:span 6}
 .chart-head{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;margin-bottom:6px}
@@ -47,7 +49,7 @@ svg.chart{display:block;width:100%;height:190px;background:#fbfbfc;border:1px so
 .bars.neutral .fill{background:var(--accent)}
 .hist{display:flex;align-items:flex-end;gap:3px;height:110px;padding-top:6px}
 .hist div{flex:1;background:var(--accent);border-radius:2px 2px 0 0;min-height:1px;position:relative}
-.hist div.hot{background:var(--block)}
+.hist div.warm{background:var(--flag)}.hist div.hot{background:var(--block)}
 .hist-axis{display:flex;justify-content:space-between;font-size:11.5px;color:var(--muted);margin-top:3px}
 .empty{color:var(--muted);font-size:13px}
 dl.facts{display:grid;grid-template-columns:auto minmax(0,1fr);gap:4px 12px;margin:0;font-size:13px}
@@ -59,6 +61,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;font-variant-numeric:tabular
 #incidents li{border:1px solid var(--line);border-radius:8px;padding:8px 10px;display:grid;gap:3px;font-size:13px}
 #incidents .top{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
 #incidents time{color:var(--muted);font-variant-numeric:tabular-nums}
+#incidents .times{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
 #incidents .who{color:var(--muted);overflow-wrap:anywhere}
 #incidents pre{margin:0;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere;color:var(--muted)}
 #recommendations{margin:0;padding-left:18px;display:grid;gap:6px;font-size:13px}
@@ -161,11 +164,13 @@ const SCRIPT = `
     }
   }
 
-  function histogram(container, axis, counts, bounds, hotFrom) {
+  /** Bars coloured by their lower bound: amber from \`warmFrom\`, red from \`hotFrom\`. */
+  function histogram(container, axis, counts, bounds, warmFrom, hotFrom) {
     clear(container);
     const max = Math.max(...counts, 1);
     counts.forEach((count, i) => {
-      const bar = el('div', bounds[i] > hotFrom ? 'hot' : '');
+      const low = i === 0 ? 0 : bounds[i - 1];
+      const bar = el('div', low >= hotFrom ? 'hot' : low >= warmFrom ? 'warm' : '');
       bar.style.height = ((count / max) * 100).toFixed(1) + '%';
       bar.title = (i === 0 ? '0' : bounds[i - 1]) + '–' + bounds[i] + ': ' + fmt(count);
       container.appendChild(bar);
@@ -237,12 +242,12 @@ const SCRIPT = `
 
     bars($('by-reason'), data.blocks.byCode.map((b) => ({ name: b.code, title: b.title + ' (' + b.stage + ')', value: b.count })));
     bars($('by-stage'), Object.entries(data.blocks.byStage).filter(([, n]) => n > 0).map(([name, value]) => ({ name, value })));
-    histogram($('risk'), $('risk-axis'), data.risk.counts, data.risk.bounds, 0.75);
+    histogram($('risk'), $('risk-axis'), data.risk.counts, data.risk.bounds, data.thresholds.flag, data.thresholds.block);
     $('risk-note').textContent = fmt(data.risk.count) + ' requests scored · mean ' + (data.risk.count ? (data.risk.sum / data.risk.count).toFixed(3) : '—');
     bars($('top-clients'), data.topClients.map((c) => ({ name: c.key, value: c.count, title: c.error ? 'may overcount by ' + c.error : '' })));
     bars($('top-identities'), data.topIdentities.map((c) => ({ name: c.key, value: c.count, title: c.error ? 'may overcount by ' + c.error : '' })));
 
-    histogram($('budget'), $('budget-axis'), data.rate.budgetUsed.counts, data.rate.budgetUsed.bounds, 0.8);
+    histogram($('budget'), $('budget-axis'), data.rate.budgetUsed.counts, data.rate.budgetUsed.bounds, 0.7, 0.9);
     const storeErrors = Object.values(data.rate.storeErrors).reduce((a, b) => a + b, 0);
     factList($('rate-facts'), [
       ['rate limited (429)', fmt(data.rate.limited)],
@@ -279,6 +284,7 @@ const SCRIPT = `
       time.dateTime = new Date(incident.ts).toISOString();
       top.append(time, el('span', 'pill ' + incident.severity, incident.severity), el('strong', '', incident.type));
       if (incident.code) top.appendChild(el('span', 'mono', incident.code));
+      if (incident.count > 1) top.appendChild(el('span', 'times', '×' + fmt(incident.count) + ' since ' + new Date(incident.firstTs).toLocaleTimeString()));
       li.appendChild(top);
       const who = [incident.clientIp && 'client ' + incident.clientIp, incident.identity && 'identity ' + incident.identity, incident.route && 'route ' + incident.route].filter(Boolean).join(' · ');
       if (who) li.appendChild(el('div', 'who', who));
@@ -384,6 +390,7 @@ export function renderDashboardPage(config: { title: string; refreshMs: number }
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>${BODY.replace('<h1>AI Shield</h1>', `<h1>${title}</h1>`)}

@@ -59,6 +59,24 @@ function piiActionIndex(message: string): number {
   return 3;
 }
 
+/**
+ * Consecutive incidents that differ only in time and id (same type, severity, client, identity, route,
+ * code and finding kinds), shown once: a burst of 100 rate-limit hits is one line with its count.
+ */
+export interface IncidentRun {
+  /** The latest incident of the run. */
+  incident: Incident;
+  count: number;
+  /** Epoch ms of the first incident of the run. */
+  firstTs: number;
+}
+
+/** Runs looked back on when folding a new incident (bursts from two sources interleave). */
+const RUN_LOOKBACK = 4;
+
+const runKey = (i: Incident) =>
+  `${i.type}|${i.severity}|${i.clientIp ?? ''}|${i.identity ?? ''}|${i.route ?? ''}|${i.code ?? ''}|${i.kinds?.join(',') ?? ''}`;
+
 /** Counts of one (route, reason code) pair, per action. */
 export interface DecisionCell {
   readonly route: string;
@@ -109,8 +127,8 @@ export interface Recorder {
   /** Records one response check (`decision`: the request's, when known). */
   response(decision: Decision | undefined, check: ResponseCheck): void;
   incident(incident: Incident): void;
-  /** The most recent incidents, newest first. */
-  recentIncidents(): Incident[];
+  /** The most recent incidents, newest first, repeats folded into runs. */
+  recentIncidents(): IncidentRun[];
   readonly state: RecorderState;
   /** Epoch second the ring's second 0 stands for. */
   readonly base: number;
@@ -146,8 +164,10 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
   // The ring counts seconds since the epoch second the recorder started: small integers, which V8 passes
   // around unboxed (epoch seconds and milliseconds are doubles and would be boxed on every call).
   const base = Math.floor(state.startedAt / 1000);
-  const recent: Array<Incident | undefined> = new Array(options.recentIncidents);
-  let recentNext = 0;
+  const runs: Array<(IncidentRun & { key: string | undefined }) | undefined> = new Array(
+    options.recentIncidents,
+  );
+  let runsNext = 0;
 
   function cellOf(route: string, code: string): DecisionCell {
     let byCode = state.cells.get(route);
@@ -235,8 +255,23 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
   }
 
   function incident(incident: Incident): void {
-    recent[recentNext % recent.length] = incident;
-    recentNext++;
+    // Application incidents carry their own details: each is kept as it is.
+    const key = incident.details ? undefined : runKey(incident);
+    let run: (typeof runs)[number];
+    for (let back = 1; key && back <= Math.min(RUN_LOOKBACK, runsNext, runs.length); back++) {
+      const candidate = runs[(runsNext - back) % runs.length];
+      if (candidate?.key === key) {
+        run = candidate;
+        break;
+      }
+    }
+    if (run) {
+      run.count++;
+      run.incident = incident;
+    } else {
+      runs[runsNext % runs.length] = { incident, count: 1, firstTs: incident.ts, key };
+      runsNext++;
+    }
     let type = incident.type;
     if (!state.incidentsByType.has(type) && state.incidentsByType.size >= MAX_INCIDENT_TYPES) type = 'other';
     let bySeverity = state.incidentsByType.get(type);
@@ -247,12 +282,13 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
     bySeverity[incident.severity] = (bySeverity[incident.severity] ?? 0) + 1;
   }
 
-  function recentIncidents(): Incident[] {
-    const out: Incident[] = [];
-    for (let i = 1; i <= Math.min(recentNext, recent.length); i++) {
-      out.push(recent[(recentNext - i) % recent.length]!);
+  function recentIncidents(): IncidentRun[] {
+    const out: IncidentRun[] = [];
+    for (let i = 1; i <= Math.min(runsNext, runs.length); i++) {
+      const { incident: latest, count, firstTs } = runs[(runsNext - i) % runs.length]!;
+      out.push({ incident: latest, count, firstTs });
     }
-    return out;
+    return out.sort((a, b) => b.incident.ts - a.incident.ts);
   }
 
   return { decision, response, incident, recentIncidents, state, base };

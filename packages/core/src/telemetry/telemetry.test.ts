@@ -77,6 +77,11 @@ describe('shield.telemetry', () => {
     expect(s.rate.budgetUsed.counts[3]).toBe(1);
     expect(s.rate.budgetUsed.counts[6]).toBe(1);
     expect(s.rate.budgetUsed.counts[9]).toBe(3);
+    // The two refusals are one entry in the recent incidents, with their count.
+    expect(s.incidents).toEqual([
+      expect.objectContaining({ type: 'rate_limit', clientIp: '192.0.2.5', code: 'ERR_RATE_LIMITED', count: 2 }),
+    ]);
+    expect(s.incidents[0]!.firstTs).toBeLessThanOrEqual(s.incidents[0]!.ts);
   });
 
   it('folds a route policy decision into the outer decision of the same request', async () => {

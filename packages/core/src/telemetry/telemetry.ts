@@ -34,9 +34,14 @@ export interface TelemetrySnapshot extends RecorderSnapshot {
   now: string;
   model: string;
   mode: 'enforce' | 'monitor';
+  /** The global detection thresholds, for reading the risk histogram. */
+  thresholds: { flag: number; block: number };
   audit: AuditStatus;
-  /** The most recent incidents, newest first. */
-  incidents: Incident[];
+  /**
+   * The most recent incidents, newest first; repeats of one incident (same type, client, route, code...)
+   * are folded into one entry with `count` and the time of the first, `firstTs`.
+   */
+  incidents: Array<Incident & { count: number; firstTs: number }>;
 }
 
 /** The read side of the shield's telemetry (`shield.telemetry`). */
@@ -96,12 +101,14 @@ export function createTelemetry(
       now: new Date(now).toISOString(),
       model: options.modelName,
       mode: options.mode,
+      thresholds: { flag: options.detection.flagThreshold, block: options.detection.blockThreshold },
       ...recorded,
       audit: auditStatus(),
-      incidents: (recorder?.recentIncidents() ?? []).map(({ details, ...incident }) =>
-        snapshotOptions.incidentDetails && details
-          ? { ...incident, details: redactValue(details) as Record<string, unknown> }
-          : incident,
+      incidents: (recorder?.recentIncidents() ?? []).map(
+        ({ incident: { details, ...incident }, count, firstTs }) =>
+          snapshotOptions.incidentDetails && details
+            ? { ...incident, count, firstTs, details: redactValue(details) as Record<string, unknown> }
+            : { ...incident, count, firstTs },
       ),
     };
   }
