@@ -3,6 +3,10 @@
  * `pnpm demo [--framework express]`: starts an example app on embedded defaults (no Redis, no SMTP),
  * sends a scripted mix of benign and hostile traffic, and prints what was allowed, flagged and blocked.
  * Exits non-zero if any request got a different outcome than the script expects.
+ *
+ * `pnpm demo --url http://127.0.0.1:8080` sends the same traffic to an example you started yourself
+ * (e.g. with AI_SHIELD_DASHBOARD_TOKEN set, to watch it arrive on the dashboard); start it with
+ * AI_SHIELD_DEBUG_HEADERS=1 so that flagged requests can be told from allowed ones.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -18,7 +22,9 @@ const EXAMPLES = {
   nest: 'examples/nest-chat',
 };
 
-const { values } = parseArgs({ options: { framework: { type: 'string', default: 'express' } } });
+const { values } = parseArgs({
+  options: { framework: { type: 'string', default: 'express' }, url: { type: 'string' } },
+});
 const example = EXAMPLES[values.framework];
 if (!example) {
   console.error(
@@ -61,7 +67,7 @@ async function startExample(port) {
       reject(new Error(`example exited with ${code}:\n${output}`));
     });
   });
-  return child;
+  return Object.assign(child, { port });
 }
 
 const chat = (content) => JSON.stringify({ messages: [{ role: 'user', content }] });
@@ -207,9 +213,8 @@ function outcome(result) {
 const pad = (text, width) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
 async function main() {
-  const port = await freePort();
-  const child = await startExample(port);
-  const base = `http://127.0.0.1:${port}`;
+  const child = values.url ? undefined : await startExample(await freePort());
+  const base = values.url ? values.url.replace(/\/+$/, '') : `http://127.0.0.1:${child.port}`;
   const rows = [];
   let mismatches = 0;
   try {
@@ -255,13 +260,17 @@ async function main() {
       burstOk ? 'yes' : 'NO (expected 100 x 200, 10 x 429)',
     ]);
   } finally {
-    child.kill('SIGTERM');
+    child?.kill('SIGTERM');
   }
 
   const header = ['scenario', 'status', 'action', 'code', 'why', 'as expected'];
   const widths = [32, 18, 7, 30, 62, 12];
   const line = (cells) => cells.map((cell, i) => pad(cell, widths[i])).join('  ');
-  console.log(`\nAI Shield demo against ${example} (embedded defaults: memory store, no Redis, no SMTP)\n`);
+  console.log(
+    values.url
+      ? `\nAI Shield demo against ${base}\n`
+      : `\nAI Shield demo against ${example} (embedded defaults: memory store, no Redis, no SMTP)\n`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
