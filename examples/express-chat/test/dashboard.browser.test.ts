@@ -84,7 +84,7 @@ function runDemo(url: string): Promise<{ code: number | null; output: string }> 
   });
 }
 
-const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
+const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 
 describe.skipIf(!chromiumAvailable())('dashboard in Chromium (examples/express-chat)', () => {
   let app: { url: string; child: ChildProcess };
@@ -134,7 +134,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium (examples/express-c
     await expect.poll(() => page.getByTestId('login').isVisible()).toBe(true);
     await page.fill('#token', 'not-the-token-at-all');
     await page.click('#login-form button');
-    await expect.poll(() => page.locator('#login-error').innerText()).toMatch(/not accepted/);
+    await expect.poll(() => page.locator('#login-error').textContent()).toMatch(/not accepted/);
 
     await page.fill('#token', TOKEN);
     await page.click('#login-form button');

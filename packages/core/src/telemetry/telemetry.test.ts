@@ -79,7 +79,12 @@ describe('shield.telemetry', () => {
     expect(s.rate.budgetUsed.counts[9]).toBe(3);
     // The two refusals are one entry in the recent incidents, with their count.
     expect(s.incidents).toEqual([
-      expect.objectContaining({ type: 'rate_limit', clientIp: '192.0.2.5', code: 'ERR_RATE_LIMITED', count: 2 }),
+      expect.objectContaining({
+        type: 'rate_limit',
+        clientIp: '192.0.2.5',
+        code: 'ERR_RATE_LIMITED',
+        count: 2,
+      }),
     ]);
     expect(s.incidents[0]!.firstTs).toBeLessThanOrEqual(s.incidents[0]!.ts);
   });
