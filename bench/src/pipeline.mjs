@@ -1,7 +1,7 @@
 /**
  * `pnpm --dir bench run bench:pipeline`: the in-process cost of the pipeline per ~1 KB chat request
  * (protect + checkResponse), from 20k simulated clients, with each default stage turned off in turn so
- * the differences show what each stage costs.
+ * the differences show what each stage costs (and the in-process telemetry, which records every decision).
  */
 import { createShield } from '@ai-shield/core';
 
@@ -88,6 +88,7 @@ async function run(label, options) {
   );
 }
 await run('defaults', {});
+await run('telemetry off', { telemetry: { enabled: false } });
 await run('behavior off', { detection: { behavior: { enabled: false } } });
 await run('text scan + behavior off', { detection: { behavior: { enabled: false }, textPaths: ['-'] } });
 await run('detection off', { detection: { enabled: false } });
