@@ -86,7 +86,8 @@ export interface DecisionCell {
 
 /** Everything the recorder counts; read by the snapshot, the Prometheus writer and the OTel bridge. */
 export interface RecorderState {
-  readonly startedAt: number;
+  /** Epoch ms of the first thing recorded (or of the first snapshot). */
+  startedAt: number;
   /** Decisions per action (allow, flag, block). */
   readonly actions: Float64Array;
   /** Decisions made in `monitor` mode (their blocks were not enforced). */
@@ -130,8 +131,10 @@ export interface Recorder {
   /** The most recent incidents, newest first, repeats folded into runs. */
   recentIncidents(): IncidentRun[];
   readonly state: RecorderState;
-  /** Epoch second the ring's second 0 stands for. */
+  /** Epoch second the ring's second 0 stands for (set with `startedAt`). */
   readonly base: number;
+  /** Starts the clock if nothing was recorded yet. */
+  start(): void;
 }
 
 const MAX_INCIDENT_TYPES = 64;
@@ -141,7 +144,9 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
   for (const stage of [...STAGES, 'total'] as const)
     durations[stage] = createHistogram(DURATION_BOUNDS, MICROSECONDS);
   const state: RecorderState = {
-    startedAt: Date.now(),
+    // Set on first use, not at creation: on Workers the clock stands still at global scope, where apps
+    // often create the shield.
+    startedAt: 0,
     actions: new Float64Array(3),
     monitorDecisions: 0,
     cells: new Map(),
@@ -163,7 +168,12 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
   };
   // The ring counts seconds since the epoch second the recorder started: small integers, which V8 passes
   // around unboxed (epoch seconds and milliseconds are doubles and would be boxed on every call).
-  const base = Math.floor(state.startedAt / 1000);
+  let base = 0;
+  function start(): void {
+    if (state.startedAt !== 0) return;
+    state.startedAt = Date.now();
+    base = Math.floor(state.startedAt / 1000);
+  }
   const runs: Array<(IncidentRun & { key: string | undefined }) | undefined> = new Array(
     options.recentIncidents,
   );
@@ -200,6 +210,7 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
 
   function decision(d: Decision, outer: Decision | undefined): void {
     const index = actionIndex(d.action);
+    if (state.startedAt === 0) start();
     const sec = Math.floor(Date.now() / 1000) - base;
     recordDurations(d);
     const limit = d.headers['ratelimit-limit'];
@@ -291,7 +302,17 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
     return out.sort((a, b) => b.incident.ts - a.incident.ts);
   }
 
-  return { decision, response, incident, recentIncidents, state, base };
+  return {
+    decision,
+    response,
+    incident,
+    recentIncidents,
+    state,
+    start,
+    get base() {
+      return base;
+    },
+  };
 }
 
 /** What the recorder holds, as plain JSON (the dashboard's data, minus audit status and summary). */
@@ -331,6 +352,7 @@ export interface RecorderSnapshot {
 /** The recorder's state as JSON for the dashboard. */
 export function snapshotRecorder(recorder: Recorder, nowMs: number, top = 10): RecorderSnapshot {
   const { state } = recorder;
+  recorder.start();
   const nowSec = Math.floor(nowMs / 1000) - recorder.base;
   const series = state.ring.series(nowSec);
   const byStage = { access: 0, rate: 0, validation: 0, detection: 0, unknown: 0 };
