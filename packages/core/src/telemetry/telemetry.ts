@@ -74,6 +74,9 @@ export function createTelemetry(
 ): Telemetry {
   const { telemetry } = options;
   const recorder: Recorder | undefined = telemetry.enabled ? createRecorder(telemetry) : undefined;
+  // With telemetry off, reads see one empty recorder (all zeros), made on the first read.
+  let empty: Recorder | undefined;
+  const readable = () => recorder ?? (empty ??= createRecorder(telemetry));
   const otel: OtelBridge | undefined =
     telemetry.enabled && telemetry.otel ? createOtelBridge(recorder!.state, auditStats) : undefined;
   const watch = createAuditWatch({
@@ -95,7 +98,7 @@ export function createTelemetry(
 
   function snapshot(snapshotOptions: { incidentDetails?: boolean } = {}): TelemetrySnapshot {
     const now = Date.now();
-    const recorded = snapshotRecorder(recorder ?? createRecorder(telemetry), now);
+    const recorded = snapshotRecorder(readable(), now);
     return {
       enabled: telemetry.enabled,
       now: new Date(now).toISOString(),
@@ -116,7 +119,7 @@ export function createTelemetry(
   function prometheus(): string {
     const stats = auditStats();
     return toPrometheusText({
-      state: (recorder ?? createRecorder(telemetry)).state,
+      state: readable().state,
       ...(stats ? { audit: { stats, chain: watch.status() } } : {}),
     });
   }
