@@ -5,22 +5,14 @@
  *   kept out of the window (a large semi-space, and a window that is discarded if a GC ran in it). This
  *   number does not depend on how busy the machine is.
  * - Time per request, interleaved A/B rounds in one process (median of the rounds): the bare pipeline
- *   (every stage off, so little but the recording is left), the default pipeline, and the default
- *   pipeline with an OpenTelemetry SDK registered (spans and histograms to an in-memory exporter).
+ *   (every stage off, so little but the recording is left) and the default pipeline. The cost of one
+ *   recording alone, with and without an OpenTelemetry SDK: packages/core/scripts/bench-recorder.ts.
  *
  * Run with: node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 src/telemetry.mjs
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { createShield } from '@ai-shield/core';
-import { metrics, trace } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 
 if (typeof globalThis.gc !== 'function') {
   console.error(
@@ -136,30 +128,8 @@ await ab(
   50_000,
 );
 await ab(
-  'defaults (no OpenTelemetry SDK)',
+  'defaults',
   () => createShield({ env: false, trustProxy: ['loopback'], telemetry: off }),
   () => createShield({ env: false, trustProxy: ['loopback'] }),
   4_000,
 );
-
-const spans = new InMemorySpanExporter();
-// A batch processor, as applications use in production (the simple one exports span by span).
-trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(spans)] }));
-metrics.setGlobalMeterProvider(
-  new MeterProvider({
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-        exportIntervalMillis: 3_600_000,
-      }),
-    ],
-  }),
-);
-const drain = setInterval(() => spans.reset(), 200);
-await ab(
-  'defaults, OpenTelemetry SDK registered',
-  () => createShield({ env: false, trustProxy: ['loopback'], telemetry: { otel: false } }),
-  () => createShield({ env: false, trustProxy: ['loopback'] }),
-  4_000,
-);
-clearInterval(drain);

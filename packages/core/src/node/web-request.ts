@@ -5,6 +5,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { nodeHeaders } from './node-request.js';
 
 /**
  * A body-less Web `Request` with the message's method and headers. The host is fixed (`localhost`): the
@@ -14,9 +15,9 @@ import type { IncomingMessage } from 'node:http';
  */
 export function webRequestFromNode(message: IncomingMessage, pathAndQuery: string): Request {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(message.headers)) {
-    if (value === undefined || name.startsWith(':')) continue;
-    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  for (const [name, value] of Object.entries(nodeHeaders(message))) {
+    // HTTP/2 pseudo-headers (":path") are not header names to the Fetch API.
+    if (value !== undefined && !name.startsWith(':')) headers.set(name, value);
   }
   const path = pathAndQuery.startsWith('/') ? pathAndQuery : `/${pathAndQuery}`;
   return new Request(`http://localhost${path}`, { method: message.method ?? 'GET', headers });
