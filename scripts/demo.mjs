@@ -3,6 +3,10 @@
  * `pnpm demo [--framework express]`: starts an example app on embedded defaults (no Redis, no SMTP),
  * sends a scripted mix of benign and hostile traffic, and prints what was allowed, flagged and blocked.
  * Exits non-zero if any request got a different outcome than the script expects.
+ *
+ * `pnpm demo --url http://127.0.0.1:8080` sends the same traffic to an example you started yourself
+ * (e.g. with AI_SHIELD_DASHBOARD_TOKEN set, to watch it arrive on the dashboard); start it with
+ * AI_SHIELD_DEBUG_HEADERS=1 so that flagged requests can be told from allowed ones.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -18,14 +22,15 @@ const EXAMPLES = {
   nest: 'examples/nest-chat',
 };
 
-const USAGE = `Usage: pnpm demo [--framework ${Object.keys(EXAMPLES).join('|')}] [--runtime <node|bun|deno|path>]
+const USAGE = `Usage: pnpm demo [--framework ${Object.keys(EXAMPLES).join('|')}] [--runtime <node|bun|deno|path>] [--url <running app>]
 
 Starts the example app of that framework on embedded defaults (no Redis, no SMTP), sends a scripted mix of
 benign and hostile traffic and prints what was allowed, flagged and blocked, and why. Exits 1 if any
 request got a different outcome than the script expects.
 
 --runtime runs the example with another JavaScript runtime (a command on PATH or a path to its binary):
-another Node.js, Bun, or Deno (run with -A). Default: the Node.js running this script.`;
+another Node.js, Bun, or Deno (run with -A). Default: the Node.js running this script.
+--url sends the traffic to an app that is already running (e.g. to watch it on the dashboard).`;
 
 let values;
 try {
@@ -33,6 +38,7 @@ try {
     options: {
       framework: { type: 'string', default: 'express' },
       runtime: { type: 'string', default: process.execPath },
+      url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -103,7 +109,7 @@ async function startExample(port) {
       reject(new Error(`cannot start ${runtime}: ${error.message}`));
     });
   });
-  return child;
+  return Object.assign(child, { port });
 }
 
 const chat = (content) => JSON.stringify({ messages: [{ role: 'user', content }] });
@@ -287,12 +293,13 @@ function outcome(result) {
 const pad = (text, width) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
 async function main() {
-  const port = await freePort();
-  const child = await startExample(port).catch((error) => {
-    console.error(error.message); // a message, not a stack trace
-    process.exit(2);
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const child = values.url
+    ? undefined
+    : await startExample(await freePort()).catch((error) => {
+        console.error(error.message); // a message, not a stack trace
+        process.exit(2);
+      });
+  const base = values.url ? values.url.replace(/\/+$/, '') : `http://127.0.0.1:${child.port}`;
   const rows = [];
   let mismatches = 0;
   try {
@@ -338,14 +345,16 @@ async function main() {
       burstOk ? 'yes' : 'NO (expected 100 x 200, 10 x 429)',
     ]);
   } finally {
-    child.kill('SIGTERM');
+    child?.kill('SIGTERM');
   }
 
   const header = ['scenario', 'status', 'action', 'code', 'why', 'as expected'];
   const widths = [32, 18, 7, 30, 62, 12];
   const line = (cells) => cells.map((cell, i) => pad(cell, widths[i])).join('  ');
   console.log(
-    `\nAI Shield demo against ${example} on ${basename(values.runtime)} (embedded defaults: memory store, no Redis, no SMTP)\n`,
+    values.url
+      ? `\nAI Shield demo against ${base}\n`
+      : `\nAI Shield demo against ${example} on ${basename(values.runtime)} (embedded defaults: memory store, no Redis, no SMTP)\n`,
   );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

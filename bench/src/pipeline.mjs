@@ -1,7 +1,7 @@
 /**
  * `pnpm --dir bench run bench:pipeline`: the in-process cost of the pipeline per ~1 KB chat request
  * (protect + checkResponse), from 20k simulated clients, with each default stage turned off in turn so
- * the differences show what each stage costs. BENCH_CORE=<folder of a built @ai-shield/core dist>
+ * the differences show what each stage costs (and the in-process telemetry, which records every decision). BENCH_CORE=<folder of a built @ai-shield/core dist>
  * measures another build; BENCH_ONLY=defaults runs the first case only.
  */
 import { join } from 'node:path';
@@ -98,6 +98,7 @@ async function run(label, options) {
 }
 await run('defaults', {});
 if (process.env.BENCH_ONLY === 'defaults') process.exit(0);
+await run('telemetry off', { telemetry: { enabled: false } });
 await run('behavior off', { detection: { behavior: { enabled: false } } });
 await run('text scan + behavior off', { detection: { behavior: { enabled: false }, textPaths: ['-'] } });
 await run('detection off', { detection: { enabled: false } });

@@ -5,6 +5,7 @@ import { withNodeSinks } from '@ai-shield/core/node';
 import {
   chatModel,
   decisionDebugHeaders,
+  exampleEndpoints,
   exampleShieldOptions,
   predictModel,
 } from '@ai-shield/example-shared';
@@ -24,6 +25,11 @@ export function createApp(options = {}) {
   // Audit log where AI_SHIELD_AUDIT_LOG_PATH (a file) or AI_SHIELD_SECURITY_LOG_PATH (a folder) points,
   // email alerts when AI_SHIELD_SMTP_SERVER is set; without them the audit log and incidents stay in memory.
   const shield = aiShield(withNodeSinks({ ...shieldOptions, ...options }));
+  // The dashboard (AI_SHIELD_DASHBOARD_TOKEN) and /metrics (AI_SHIELD_METRICS=1), before the shield: their
+  // own requests are neither rate-limited nor counted as traffic.
+  const { dashboard, metrics } = exampleEndpoints();
+  if (dashboard) app.use(dashboard.path, shield.dashboard(dashboard));
+  if (metrics) app.get(metrics.path, shield.metrics(metrics));
   app.use(shield);
   // server.mjs closes it on shutdown, so queued audit entries are written and checkpointed.
   app.locals.aiShield = shield.shield;

@@ -5,6 +5,7 @@
 import {
   chatModel,
   decisionDebugHeaders,
+  exampleEndpoints,
   exampleShieldOptions,
   predictModel,
 } from '@ai-shield/example-shared';
@@ -17,7 +18,13 @@ export const shieldOptions = exampleShieldOptions('hono-node');
 
 export function createApp(options = {}) {
   const app = new Hono();
-  app.use(aiShield({ ...shieldOptions, ...options }));
+  const shield = aiShield({ ...shieldOptions, ...options });
+  // The dashboard (AI_SHIELD_DASHBOARD_TOKEN) and /metrics (AI_SHIELD_METRICS=1), before the shield: their
+  // own requests are neither rate-limited nor counted as traffic.
+  const { dashboard, metrics } = exampleEndpoints();
+  if (dashboard) app.use(`${dashboard.path}/*`, shield.dashboard(dashboard));
+  if (metrics) app.get(metrics.path, shield.metrics(metrics));
+  app.use(shield);
   // For the demo only (AI_SHIELD_DEBUG_HEADERS=1): show clients what the shield decided about allowed requests.
   if (process.env.AI_SHIELD_DEBUG_HEADERS === '1') {
     app.use(async (c, next) => {

@@ -8,7 +8,11 @@ import { createApp } from './app.mjs';
 const port = Number(globalThis.process?.env.PORT ?? 8080);
 const hostname = globalThis.process?.env.HOST ?? '127.0.0.1';
 const { fetch } = createApp();
-const listening = (address, actual) => console.log(`hono-node listening on http://${address}:${actual}`);
+const listening = (address, actual) => {
+  console.log(`hono-node listening on http://${address}:${actual}`);
+  if (globalThis.process?.env.AI_SHIELD_DASHBOARD_TOKEN)
+    console.log(`dashboard: http://${address}:${actual}/ai-shield/`);
+};
 
 if (globalThis.Bun) {
   const server = globalThis.Bun.serve({ fetch, port, hostname });

@@ -12,9 +12,11 @@ const mf = new Miniflare({
   compatibilityDate: '2025-04-01',
   host: process.env.HOST ?? '127.0.0.1',
   port: Number(process.env.PORT ?? 8787),
-  bindings: process.env.AI_SHIELD_DEBUG_HEADERS
-    ? { AI_SHIELD_DEBUG_HEADERS: process.env.AI_SHIELD_DEBUG_HEADERS }
-    : {},
+  bindings: Object.fromEntries(
+    ['AI_SHIELD_DEBUG_HEADERS', 'AI_SHIELD_DASHBOARD_TOKEN', 'AI_SHIELD_METRICS']
+      .filter((name) => process.env[name])
+      .map((name) => [name, process.env[name]]),
+  ),
 });
 const url = await mf.ready;
 console.log(`hono-worker (workerd) listening on ${url.href.replace(/\/$/, '')}`);

@@ -6,6 +6,7 @@
 import {
   chatModel,
   decisionDebugHeaders,
+  exampleEndpoints,
   exampleShieldOptions,
   predictModel,
 } from '@ai-shield/example-shared';
@@ -20,7 +21,24 @@ export const shieldOptions = exampleShieldOptions('hono-worker', globalThis.proc
 export function createApp(options = {}) {
   const app = new Hono();
   // Rate limits count per isolate here (the in-memory store); plug a shared RateStore for global budgets.
-  app.use(aiShield({ ...shieldOptions, ...options }));
+  const shield = aiShield({ ...shieldOptions, ...options });
+  // The dashboard (binding AI_SHIELD_DASHBOARD_TOKEN) and /metrics (AI_SHIELD_METRICS=1), before the shield.
+  // Bindings arrive with each request, so the handlers are made on the first request that has them.
+  let dashboard;
+  let metrics;
+  app.use('/ai-shield/*', (c, next) => {
+    const endpoint = exampleEndpoints(c.env ?? {}).dashboard;
+    if (!endpoint) return next();
+    dashboard ??= shield.dashboard(endpoint);
+    return dashboard(c, next);
+  });
+  app.get('/metrics', (c, next) => {
+    const endpoint = exampleEndpoints(c.env ?? {}).metrics;
+    if (!endpoint) return next();
+    metrics ??= shield.metrics(endpoint);
+    return metrics(c, next);
+  });
+  app.use(shield);
   // For the demo only (binding AI_SHIELD_DEBUG_HEADERS=1): show clients what the shield decided.
   app.use(async (c, next) => {
     if (c.env?.AI_SHIELD_DEBUG_HEADERS === '1') {

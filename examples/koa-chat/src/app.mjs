@@ -5,6 +5,7 @@
 import {
   chatModel,
   decisionDebugHeaders,
+  exampleEndpoints,
   exampleShieldOptions,
   predictModel,
 } from '@ai-shield/example-shared';
@@ -41,7 +42,13 @@ async function exposeDecision(ctx, next) {
 export function createApp(options = {}) {
   const app = new Koa();
   app.use(problemOnError);
-  app.use(aiShield({ ...shieldOptions, ...options }));
+  const shield = aiShield({ ...shieldOptions, ...options });
+  // The dashboard (AI_SHIELD_DASHBOARD_TOKEN) and /metrics (AI_SHIELD_METRICS=1), before the shield: their
+  // own requests are neither rate-limited nor counted as traffic.
+  const { dashboard, metrics } = exampleEndpoints();
+  if (dashboard) app.use(shield.dashboard(dashboard));
+  if (metrics) app.use(shield.metrics(metrics));
+  app.use(shield);
   // For the demo only (AI_SHIELD_DEBUG_HEADERS=1): show clients what the shield decided about allowed requests.
   if (process.env.AI_SHIELD_DEBUG_HEADERS === '1') app.use(exposeDecision);
 

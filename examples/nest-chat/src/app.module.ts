@@ -7,10 +7,17 @@ import {
   type ChatMessage,
   chatModel,
   decisionDebugHeaders,
+  exampleEndpoints,
   exampleShieldOptions,
   predictModel,
 } from '@ai-shield/example-shared';
-import { AiShieldGuard, AiShieldModule, type AiShieldModuleOptions, type Decision } from '@ai-shield/nestjs';
+import {
+  AiShieldDashboardModule,
+  AiShieldGuard,
+  AiShieldModule,
+  type AiShieldModuleOptions,
+  type Decision,
+} from '@ai-shield/nestjs';
 import {
   Body,
   type CallHandler,
@@ -69,9 +76,12 @@ export class AppModule {
     if (process.env.AI_SHIELD_DEBUG_HEADERS === '1') {
       providers.push({ provide: APP_INTERCEPTOR, useClass: ExposeDecision });
     }
+    // The dashboard (AI_SHIELD_DASHBOARD_TOKEN) and /metrics (AI_SHIELD_METRICS=1), outside the guard.
+    const { dashboard, metrics } = exampleEndpoints();
+    const endpoints = dashboard || metrics ? [AiShieldDashboardModule.forRoot({ dashboard, metrics })] : [];
     return {
       module: AppModule,
-      imports: [AiShieldModule.forRoot({ ...shieldOptions, ...options })],
+      imports: [AiShieldModule.forRoot({ ...shieldOptions, ...options }), ...endpoints],
       controllers: [ChatController],
       providers,
     };

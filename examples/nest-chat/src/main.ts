@@ -17,3 +17,4 @@ app.enableShutdownHooks();
 await app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1');
 const { address, port } = app.getHttpServer().address() as AddressInfo;
 console.log(`nest-chat listening on http://${address}:${port}`);
+if (process.env.AI_SHIELD_DASHBOARD_TOKEN) console.log(`dashboard: http://${address}:${port}/ai-shield/`);

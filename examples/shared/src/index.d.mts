@@ -1,4 +1,4 @@
-import type { ShieldOptions } from '@ai-shield/core';
+import type { DashboardOptions, MetricsOptions, ShieldOptions } from '@ai-shield/core';
 
 export interface ChatMessage {
   role: string;
@@ -18,3 +18,11 @@ export function exampleShieldOptions(
 export function decisionDebugHeaders(
   decision: { action: string; reasons: string[] } | undefined,
 ): Record<string, string>;
+/**
+ * The dashboard (when AI_SHIELD_DASHBOARD_TOKEN is set) and /metrics (when AI_SHIELD_METRICS=1) options,
+ * each with the `path` the app mounts it at.
+ */
+export function exampleEndpoints(env?: Record<string, string | undefined>): {
+  dashboard?: DashboardOptions & { path: string };
+  metrics?: MetricsOptions & { path: string };
+};

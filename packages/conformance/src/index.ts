@@ -16,6 +16,7 @@ import { chatSchema, createTokenIssuer, tensorSchema } from '@ai-shield/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
+export { DASHBOARD_TOKEN, type DashboardHarness, defineDashboardSuite, METRICS_TOKEN } from './dashboard.js';
 export {
   chatReply,
   chatStreamEvents,

@@ -70,6 +70,15 @@ export type {
   ShieldOptions,
   ValidationOptions,
 } from './config/schema.js';
+export {
+  createDashboardHandler,
+  createMetricsHandler,
+  type DashboardHandler,
+  type HandlerContext,
+  type MetricsHandler,
+  type WebHandler,
+} from './dashboard/handler.js';
+export type { DashboardOptions, MetricsOptions } from './dashboard/options.js';
 export * from './detection/index.js';
 export * from './errors.js';
 export { incidentsFromEntry } from './incidents/derive.js';
@@ -96,6 +105,11 @@ export {
   toProblem,
   toResponseProblem,
 } from './shield.js';
+export type { AuditChainStatus } from './telemetry/audit-watch.js';
+export { PROMETHEUS_CONTENT_TYPE } from './telemetry/prometheus.js';
+export type { RecorderSnapshot } from './telemetry/recorder.js';
+export type { AuditStatus, ShieldTelemetry, TelemetrySnapshot } from './telemetry/telemetry.js';
+export type { TopKEntry } from './telemetry/top-k.js';
 export type * from './types.js';
 export { isAllowedMediaType, mediaType } from './validation/content-type.js';
 export {

@@ -24,6 +24,7 @@ import { createStoreGuards } from './rate/store-guard.js';
 import { scoreFromSeverity, severityFromScore } from './risk.js';
 import { createRouteTable, loosens, PATH_CONFLICT } from './routes.js';
 import type { Block, RequestContext } from './stage.js';
+import { createTelemetry, type ShieldTelemetry } from './telemetry/telemetry.js';
 import type { Decision, Finding, ResponseCheck, ShieldRequest, ShieldResponse, StageName } from './types.js';
 import { untrustedProxyWarning } from './untrusted-proxy.js';
 import { runValidation } from './validation/stage.js';
@@ -100,6 +101,12 @@ export interface Shield {
    * adapters that run their own response checks call it with their result.
    */
   recordResponse(decision: Decision | undefined, check: ResponseCheck): void;
+  /**
+   * Decision counters, per-second history, top blocked clients, risk histogram, audit-chain status and
+   * recent incidents (`snapshot()`), and the same counters as Prometheus text (`prometheus()`). This is
+   * what the dashboard and the `/metrics` handler serve. In-process and fixed-size.
+   */
+  readonly telemetry: ShieldTelemetry;
   /** Waits until queued audit entries are written (and checkpointed) and pending alerts are sent. */
   flush(): Promise<void>;
   /** Flushes, then closes the audit sink and alert channels. Call on shutdown. */
@@ -150,8 +157,13 @@ export function createShield(input: ShieldOptions = {}): Shield {
   for (const notice of notices) logger.warn(notice);
   const resolveIp = createClientIpResolver(options.trustProxy, { ipv6Subnet: options.ipv6Subnet });
   const warnUntrustedProxy = untrustedProxyWarning(options, logger);
+  // Counters for the dashboard and /metrics, and OpenTelemetry when the app registered an SDK.
+  const telemetry = createTelemetry(options, () => monitor.auditLog?.stats);
   // Audit log, incidents and alerts (audit/, incidents/, alerts/): nothing starts until first use.
-  const monitor = createSecurityMonitor(options, logger);
+  const monitor = createSecurityMonitor(options, logger, {
+    onIncident: telemetry.incident,
+    wrapSink: telemetry.wrapAuditSink,
+  });
 
   let canaryToken: string | undefined;
   // Bumped when the canary is created, so checkers compiled before pick it up.
@@ -255,7 +267,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       logger.error('the pipeline threw; refusing the request', { message });
-      return {
+      const refused: Decision = {
         action: 'block',
         status: 503,
         code: 'ERR_STAGE_FAILED',
@@ -269,6 +281,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
         headers: {},
         clientIp: req?.socketIp ?? 'unknown',
       };
+      telemetry.decision(refused, undefined);
+      return refused;
     }
   }
 
@@ -437,6 +451,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
           ? { route: protectOptions.policy.key }
           : {}),
     };
+    // The one place a decision is recorded for telemetry; a route policy's decision is folded into the outer one.
+    if (!opts.skip) telemetry.decision(decision, given.outer);
     if (options.onDecision) {
       try {
         options.onDecision(decision, req);
@@ -458,9 +474,15 @@ export function createShield(input: ShieldOptions = {}): Shield {
   const policyFor = (decision?: Decision, explicit?: Policy): Policy =>
     explicit ?? (decision?.route ? policies.get(decision.route) : undefined) ?? globalPolicy;
 
+  /** The one place a response check is recorded: telemetry counters, then incidents and the audit log. */
+  function recordResponse(decision: Decision | undefined, check: ResponseCheck): void {
+    telemetry.response(decision, check);
+    monitor.recordResponse(decision, check);
+  }
+
   function checkResponse(response: ShieldResponse, decision?: Decision, explicit?: Policy): ResponseCheck {
     const check = runResponseChecks(response, decision, explicit);
-    monitor.recordResponse(decision, check);
+    recordResponse(decision, check);
     return check;
   }
 
@@ -511,7 +533,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
     return active.output().createStream(kind, {
       ...hooks,
       onEnd: (summary) => {
-        monitor.recordResponse(decision, {
+        recordResponse(decision, {
           action: summary.action,
           findings: summary.findings,
           body: undefined,
@@ -539,7 +561,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
     canary,
     logIncident: monitor.logIncident,
     getIncidentSummary: monitor.getIncidentSummary,
-    recordResponse: monitor.recordResponse,
+    recordResponse,
+    telemetry: { snapshot: telemetry.snapshot, prometheus: telemetry.prometheus },
     flush: monitor.flush,
     close: monitor.close,
   };

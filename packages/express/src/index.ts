@@ -5,9 +5,13 @@
  * @module
  */
 import {
+  createDashboardHandler,
+  createMetricsHandler,
   createShield,
+  type DashboardOptions,
   type Decision,
   isDenied,
+  type MetricsOptions,
   mergeDecisions,
   type Policy,
   type RouteOverrides,
@@ -15,8 +19,14 @@ import {
   type ShieldOptions,
   type ShieldRequest,
   toProblem,
+  type WebHandler,
 } from '@ai-shield/core';
-import { bodyLimits, toShieldRequestFromNode } from '@ai-shield/core/node';
+import {
+  bodyLimits,
+  toShieldRequestFromNode,
+  webRequestFromNode,
+  webResponseParts,
+} from '@ai-shield/core/node';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { guardResponse } from './response.js';
 
@@ -44,6 +54,20 @@ export interface AiShieldMiddleware extends RequestHandler {
    * app.post('/v1/chat', shield.route({ validation: { schema: chatSchema } }), handler);
    */
   route(overrides: RouteOverrides): RequestHandler;
+  /**
+   * The security dashboard (a page and its JSON API), behind a bearer token or a role. Mount it before
+   * the shield so its own polling is neither rate-limited nor counted.
+   * @example
+   * app.use('/ai-shield', shield.dashboard({ token: process.env.AI_SHIELD_DASHBOARD_TOKEN }));
+   * app.use(shield);
+   */
+  dashboard(options: DashboardOptions): RequestHandler;
+  /**
+   * Prometheus text exposition of the shield's counters.
+   * @example
+   * app.get('/metrics', shield.metrics());
+   */
+  metrics(options?: MetricsOptions): RequestHandler;
   readonly shield: Shield;
 }
 
@@ -63,6 +87,37 @@ function sendProblem(res: Response, decision: Decision): void {
   // A body we stopped reading is left on the socket: close it rather than drain megabytes.
   if (decision.status === 413) res.set('connection', 'close');
   res.status(decision.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/**
+ * Serves a core Web handler: under `app.use('/path', ...)` it answers below `req.baseUrl`; under a plain
+ * `app.use(...)` below its own `path` option; on a route (`app.get`) it answers that route.
+ */
+function mountWebHandler<O extends { path: string }>(handler: WebHandler<O>): RequestHandler {
+  return async (req, res, next) => {
+    const basePath = req.baseUrl || (req.route ? req.path : handler.options.path);
+    const path = req.originalUrl.split('?')[0]!;
+    if (path !== basePath && !path.startsWith(basePath === '/' ? '/' : `${basePath}/`)) {
+      next();
+      return;
+    }
+    let request: globalThis.Request;
+    try {
+      request = webRequestFromNode(req, req.originalUrl);
+    } catch {
+      res.status(400).end();
+      return;
+    }
+    const response = await handler(request, {
+      basePath,
+      ...(req.aiShield?.identity ? { identity: req.aiShield.identity } : {}),
+      ...(req.socket.remoteAddress ? { socketIp: req.socket.remoteAddress } : {}),
+    });
+    const { status, headers, body } = await webResponseParts(response);
+    res.status(status);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.end(body);
+  };
 }
 
 /**
@@ -110,5 +165,8 @@ export function aiShield(options: ExpressShieldOptions = {}): AiShieldMiddleware
     const policy = shield.policy(overrides);
     return (req, res, next) => handle(req, res, next, policy);
   };
+  middleware.dashboard = (dashboardOptions) =>
+    mountWebHandler(createDashboardHandler(shield, dashboardOptions));
+  middleware.metrics = (metricsOptions) => mountWebHandler(createMetricsHandler(shield, metricsOptions));
   return middleware;
 }

@@ -8,10 +8,14 @@
 import {
   awaitBody,
   bodyTimeouts,
+  createDashboardHandler,
+  createMetricsHandler,
   createShield,
+  type DashboardOptions,
   type Decision,
   isDenied,
   isJsonMediaType,
+  type MetricsOptions,
   mergeDecisions,
   type Policy,
   type RouteOverrides,
@@ -23,6 +27,7 @@ import {
   streamKindOf,
   toProblem,
   toResponseProblem,
+  type WebHandler,
 } from '@ai-shield/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -70,6 +75,21 @@ export interface AiShieldMiddleware extends MiddlewareHandler<Env> {
    * app.post('/v1/chat', shield.route({ validation: { schema: chatSchema } }), handler);
    */
   route(overrides: RouteOverrides): MiddlewareHandler<Env>;
+  /**
+   * The security dashboard (a page and its JSON API) at `options.path` (default `/ai-shield`), behind a
+   * bearer token or a role; a Web handler, so it runs on Workers too. Register it before the shield so
+   * its own polling is neither rate-limited nor counted.
+   * @example
+   * app.use(shield.dashboard({ token: env.AI_SHIELD_DASHBOARD_TOKEN }));
+   * app.use(shield);
+   */
+  dashboard(options: DashboardOptions): MiddlewareHandler<Env>;
+  /**
+   * Prometheus text exposition of the shield's counters at `options.path` (default `/metrics`).
+   * @example
+   * app.get('/metrics', shield.metrics());
+   */
+  metrics(options?: MetricsOptions): MiddlewareHandler<Env>;
   /** The underlying shield (created on first access or first request, never at import time). */
   readonly shield: Shield;
 }
@@ -263,6 +283,37 @@ function checkJsonBodies(
 }
 
 /**
+ * Serves a core Web handler for the requests below where it is mounted (other requests go on to `next`).
+ */
+function mountWebHandler<O extends { path: string }>(
+  handler: WebHandler<O>,
+  getConnInfo: GetConnInfo | undefined,
+): MiddlewareHandler<Env> {
+  return createMiddleware<Env>(async function aiShieldEndpoint(c, next) {
+    // app.use(h): its own path; app.use('/ops/*', h): '/ops'; app.get('/metrics', h): that route.
+    const route = c.req.routePath;
+    const basePath =
+      route === '*' || route === '/*'
+        ? handler.options.path
+        : route.endsWith('/*')
+          ? route.slice(0, -2)
+          : c.req.path;
+    const path = c.req.path;
+    if (path !== basePath && !path.startsWith(basePath === '/' ? '/' : `${basePath}/`)) {
+      await next();
+      return;
+    }
+    const identity = (c.get('aiShield') as Decision | undefined)?.identity;
+    const socketIp = getConnInfo ? getConnInfo(c).remote.address : socketIpOf(c);
+    return handler(c.req.raw, {
+      basePath,
+      ...(identity ? { identity } : {}),
+      ...(socketIp ? { socketIp } : {}),
+    });
+  });
+}
+
+/**
  * Protects a Hono app or some of its routes. Options are validated here, once (an invalid option throws
  * `AiShieldConfigError`); no timers, randomness or I/O happen until the first request, so it is safe at a
  * Worker's global scope. A denied request ends with an `HTTPException` carrying the
@@ -340,5 +391,9 @@ export function aiShield(options: HonoShieldOptions = {}): AiShieldMiddleware {
       return handle(c, next, policy);
     });
   };
+  middleware.dashboard = (dashboardOptions) =>
+    mountWebHandler(createDashboardHandler(shieldOf, dashboardOptions), getConnInfo);
+  middleware.metrics = (metricsOptions) =>
+    mountWebHandler(createMetricsHandler(shieldOf, metricsOptions), getConnInfo);
   return middleware;
 }

@@ -5,9 +5,13 @@
  * @module
  */
 import {
+  createDashboardHandler,
+  createMetricsHandler,
   createShield,
+  type DashboardOptions,
   type Decision,
   isDenied,
+  type MetricsOptions,
   mergeDecisions,
   type Policy,
   type Problem,
@@ -16,8 +20,14 @@ import {
   type ShieldOptions,
   type ShieldRequest,
   toProblem,
+  type WebHandler,
 } from '@ai-shield/core';
-import { bodyLimits, toShieldRequestFromNode } from '@ai-shield/core/node';
+import {
+  bodyLimits,
+  toShieldRequestFromNode,
+  webRequestFromNode,
+  webResponseParts,
+} from '@ai-shield/core/node';
 import type { Context, Middleware, Next } from 'koa';
 import { checkBody } from './response.js';
 
@@ -47,6 +57,20 @@ export interface AiShieldMiddleware extends Middleware {
    * router.post('/v1/chat', shield.route({ validation: { schema: chatSchema } }), handler);
    */
   route(overrides: RouteOverrides): Middleware;
+  /**
+   * The security dashboard (a page and its JSON API) at `options.path` (default `/ai-shield`), behind a
+   * bearer token or a role. Use it before the shield so its own polling is neither rate-limited nor counted.
+   * @example
+   * app.use(shield.dashboard({ token: process.env.AI_SHIELD_DASHBOARD_TOKEN }));
+   * app.use(shield);
+   */
+  dashboard(options: DashboardOptions): Middleware;
+  /**
+   * Prometheus text exposition of the shield's counters at `options.path` (default `/metrics`).
+   * @example
+   * app.use(shield.metrics());
+   */
+  metrics(options?: MetricsOptions): Middleware;
   readonly shield: Shield;
 }
 
@@ -80,6 +104,35 @@ function sendProblem(ctx: Context, problem: Problem): void {
   ctx.status = problem.status;
   ctx.body = JSON.stringify(problem);
   ctx.type = 'application/problem+json';
+}
+
+/** Serves a core Web handler for the requests below its `path`; other requests go on to `next`. */
+function mountWebHandler<O extends { path: string }>(handler: WebHandler<O>): Middleware {
+  const basePath = handler.options.path;
+  return async function aiShieldEndpoint(ctx: Context, next: Next) {
+    if (ctx.path !== basePath && !ctx.path.startsWith(basePath === '/' ? '/' : `${basePath}/`)) {
+      await next();
+      return;
+    }
+    let request: Request;
+    try {
+      request = webRequestFromNode(ctx.req, ctx.originalUrl);
+    } catch {
+      ctx.status = 400;
+      ctx.body = '';
+      return;
+    }
+    const response = await handler(request, {
+      basePath,
+      ...(ctx.state.aiShield?.identity ? { identity: ctx.state.aiShield.identity } : {}),
+      ...(ctx.req.socket.remoteAddress ? { socketIp: ctx.req.socket.remoteAddress } : {}),
+    });
+    const { status, headers, body } = await webResponseParts(response);
+    ctx.status = status;
+    for (const [name, value] of headers) ctx.set(name, value);
+    // A string body, even empty: `null` would turn the status into 204.
+    ctx.body = body;
+  };
 }
 
 /**
@@ -147,5 +200,8 @@ export function aiShield(options: KoaShieldOptions = {}): AiShieldMiddleware {
       await handle(ctx, next, policy);
     };
   };
+  middleware.dashboard = (dashboardOptions) =>
+    mountWebHandler(createDashboardHandler(shield, dashboardOptions));
+  middleware.metrics = (metricsOptions) => mountWebHandler(createMetricsHandler(shield, metricsOptions));
   return middleware;
 }

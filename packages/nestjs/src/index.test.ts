@@ -11,6 +11,7 @@ describe('public API', () => {
     expect(own).toEqual([
       'AI_SHIELD',
       'AI_SHIELD_OPTIONS',
+      'AiShieldDashboardModule',
       'AiShieldException',
       'AiShieldExceptionFilter',
       'AiShieldGuard',

@@ -11,6 +11,7 @@ export {
   AI_SHIELD_OPTIONS,
   type AiShieldModuleOptions,
 } from './ai-shield.constants.js';
+export { AiShieldDashboardModule, type AiShieldDashboardModuleOptions } from './ai-shield.dashboard.js';
 export {
   Shield,
   type ShieldOverrides,

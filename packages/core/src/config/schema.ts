@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { alertsOptionsSchema, auditOptionsSchema, incidentsOptionsSchema } from '../audit/options.js';
 import { accessOptionsSchema } from '../auth/options.js';
 import { outputOptionsSchema } from '../output/options.js';
+import { telemetryOptionsSchema } from '../telemetry/options.js';
 import type { Decision, ShieldRequest } from '../types.js';
 import { DEFAULT_BODY_TIMEOUTS } from '../validation/read-body.js';
 
@@ -237,6 +238,8 @@ export const optionsSchema = z.strictObject({
   incidents: incidentsOptionsSchema.prefault({}),
   /** Alert rules and delivery channels (email, webhook, console). */
   alerts: alertsOptionsSchema.prefault({}),
+  /** In-process counters (dashboard, Prometheus) and OpenTelemetry spans and metrics; see telemetry/options.ts. */
+  telemetry: telemetryOptionsSchema.prefault({}),
   /**
    * Per-route overrides keyed by `"METHOD /path"` or `"/path"`, where a trailing `*` matches any
    * suffix: `{ 'POST /v1/predict': { validation: { numeric: { min: -1, max: 1 } } } }`.

@@ -11,7 +11,7 @@ import type { Alert } from '../alerts/types.js';
 import { type AuditLog, createAuditLog } from '../audit/log.js';
 import { createMemorySink } from '../audit/memory-sink.js';
 import { decisionRecord, responseRecord } from '../audit/summarize.js';
-import type { AuditRecord } from '../audit/types.js';
+import type { AuditRecord, AuditSink } from '../audit/types.js';
 import type { ResolvedOptions, ShieldLogger } from '../config/schema.js';
 import type { Decision, ResponseCheck, ShieldRequest } from '../types.js';
 import { incidentFromResponse, incidentsFromDecision } from './derive.js';
@@ -37,8 +37,20 @@ const describe = (error: unknown) =>
     ? `${(error as { code?: string }).code ?? error.name}: ${error.message}`
     : String(error);
 
+/** Where the monitor reports to besides its own store: the shield's telemetry. */
+export interface MonitorHooks {
+  /** Called with every incident recorded. */
+  onIncident?(incident: Incident): void;
+  /** Wraps the audit sink (the telemetry follows the chain through it). */
+  wrapSink?(sink: AuditSink): AuditSink;
+}
+
 /** Creates the monitor for resolved shield options. Cheap: sinks, hashing and timers start on first use. */
-export function createSecurityMonitor(options: ResolvedOptions, logger: ShieldLogger): SecurityMonitor {
+export function createSecurityMonitor(
+  options: ResolvedOptions,
+  logger: ShieldLogger,
+  hooks: MonitorHooks = {},
+): SecurityMonitor {
   const { audit, incidents: incidentOptions, alerts } = options;
   // Workers refuse random values at global scope, where apps often create the shield: the instance id is
   // drawn on first use (the audit log and alert engine read `options.instance` only when they write).
@@ -59,9 +71,10 @@ export function createSecurityMonitor(options: ResolvedOptions, logger: ShieldLo
   const seen = new Map<string, number>();
   let lateWarnedAt = Number.NEGATIVE_INFINITY;
 
+  const wrapSink = hooks.wrapSink ?? ((sink: AuditSink) => sink);
   const auditLog: AuditLog | undefined = audit.enabled
     ? createAuditLog({
-        sink: audit.sink ?? createMemorySink(),
+        sink: wrapSink(audit.sink ?? createMemorySink()),
         get instance() {
           return instance();
         },
@@ -136,6 +149,7 @@ export function createSecurityMonitor(options: ResolvedOptions, logger: ShieldLo
   /** Stores an incident and runs the alert rules. `auditIt`: write an `incident` entry (not derivable from another entry). */
   function record(incident: Incident, auditIt: boolean): void {
     if (!incidentOptions.enabled) return;
+    hooks.onIncident?.(incident);
     try {
       const pending = store.add(incident);
       if (pending && typeof (pending as Promise<void>).then === 'function') {

@@ -27,3 +27,4 @@ export {
   resolveEmailOptions,
   type SmtpAlerterOptions,
 } from './smtp-alerter.js';
+export { webRequestFromNode, webResponseParts } from './web-request.js';
