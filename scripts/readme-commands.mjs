@@ -56,8 +56,8 @@ const COMMANDS = [
   // The audit and assessment examples, in a scratch folder holding what they name: an audit log written
   // by the Express example, a deployment description and a config file (the CLI fixtures').
   {
-    cmd: 'AUDIT_HMAC_KEY=... pnpm exec ai-shield audit verify logs/security_express-chat_*.log',
-    run: { cwd: scratch, replace: ['AUDIT_HMAC_KEY=...', `AUDIT_HMAC_KEY=${HMAC_KEY}`] },
+    cmd: 'AI_SHIELD_AUDIT_HMAC_KEY=... pnpm exec ai-shield audit verify logs/security_express-chat_*.log',
+    run: { cwd: scratch, replace: ['AI_SHIELD_AUDIT_HMAC_KEY=...', `AI_SHIELD_AUDIT_HMAC_KEY=${HMAC_KEY}`] },
   },
   { cmd: 'pnpm exec ai-shield incidents --hours 24 logs/security_express-chat_*.log', run: { cwd: scratch } },
   {
