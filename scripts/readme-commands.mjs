@@ -7,7 +7,8 @@
  * still be in the README, so the list and the README cannot drift apart: a new command in the README
  * fails this check until it is listed with how it is verified. Kinds:
  * - `run`: run here as written (`bash -c`, from the repository root or a scratch folder), expecting an exit
- *   code; `serve`: a server, started, asked one request, stopped;
+ *   code (with `app`, while the Express example listens on that port, `appEnv` set); `serve`: a server,
+ *   started, asked one request, stopped;
  * - `ci`: a step of .ci/run runs it (the step's text must be in .ci/run);
  * - `published`: needs the packages on the registry; `bench`: a benchmark (minutes, noisy), run by hand;
  * - `within`: part of another listed command that runs; `fragment`: a piece of a command quoted in prose.
@@ -43,6 +44,31 @@ const COMMANDS = [
     serve: { port: 8080, path: '/healthz' },
   },
   { cmd: 'pnpm --dir examples/hono-worker start', serve: { port: 8787, path: '/healthz' } },
+  { cmd: 'pnpm --dir examples/koa-chat start', serve: { port: 8080, path: '/healthz' } },
+  // The dashboard walk: a token, the example with /metrics and debug headers, the demo's traffic, /metrics.
+  {
+    cmd: 'export AI_SHIELD_DASHBOARD_TOKEN=$(openssl rand -hex 32); echo $AI_SHIELD_DASHBOARD_TOKEN',
+    run: {},
+  },
+  {
+    cmd: 'AI_SHIELD_METRICS=1 AI_SHIELD_DEBUG_HEADERS=1 PORT=8080 pnpm --dir examples/express-chat start',
+    serve: { port: 8080, path: '/metrics' },
+  },
+  {
+    cmd: 'pnpm demo --url http://127.0.0.1:8080',
+    run: { app: 8080, appEnv: 'AI_SHIELD_METRICS=1 AI_SHIELD_DEBUG_HEADERS=1' },
+  },
+  {
+    cmd: 'curl http://127.0.0.1:8080/metrics',
+    run: {
+      app: 8080,
+      appEnv: 'AI_SHIELD_METRICS=1',
+      after: (out) => {
+        if (!out.includes('ai_shield_decisions_total'))
+          throw new Error('no ai_shield_decisions_total in /metrics');
+      },
+    },
+  },
   { cmd: 'pnpm exec ai-shield --help', run: {} },
   { cmd: 'pnpm exec ai-shield scan packages/cli/test/fixtures --fail-on critical', run: {} },
   {
@@ -56,8 +82,8 @@ const COMMANDS = [
   // The audit and assessment examples, in a scratch folder holding what they name: an audit log written
   // by the Express example, a deployment description and a config file (the CLI fixtures').
   {
-    cmd: 'AUDIT_HMAC_KEY=... pnpm exec ai-shield audit verify logs/security_express-chat_*.log',
-    run: { cwd: scratch, replace: ['AUDIT_HMAC_KEY=...', `AUDIT_HMAC_KEY=${HMAC_KEY}`] },
+    cmd: 'AI_SHIELD_AUDIT_HMAC_KEY=... pnpm exec ai-shield audit verify logs/security_express-chat_*.log',
+    run: { cwd: scratch, replace: ['AI_SHIELD_AUDIT_HMAC_KEY=...', `AI_SHIELD_AUDIT_HMAC_KEY=${HMAC_KEY}`] },
   },
   { cmd: 'pnpm exec ai-shield incidents --hours 24 logs/security_express-chat_*.log', run: { cwd: scratch } },
   {
@@ -79,6 +105,9 @@ const COMMANDS = [
   { cmd: 'pnpm --dir bench run bench:audit', bench: true },
   { cmd: 'pnpm --dir bench run bench:pipeline', bench: true },
   { cmd: 'pnpm exec tsx bench/src/pii.ts', bench: true },
+  { cmd: 'pnpm pii-eval', run: {} },
+  { cmd: 'pnpm exec tsx packages/core/scripts/bench-recorder.ts', bench: true },
+  { cmd: 'pnpm --dir bench run bench:telemetry', bench: true },
   { cmd: 'pnpm exec', fragment: true },
   { cmd: 'pnpm ai-shield', fragment: true },
   { cmd: 'npx ai-shield ...', fragment: true },
@@ -212,13 +241,13 @@ async function main() {
         await server.stop();
         if (server.status !== 200) throw new Error(`GET ${path} answered ${server.status}`);
       } else {
-        const { cwd = root, status = 0, replace, after, app } = entry.run;
+        const { cwd = root, status = 0, replace, after, app, appEnv = '' } = entry.run;
         const command = replace ? entry.cmd.replace(replace[0], replace[1]) : entry.cmd;
         let running;
         if (app) {
           if (!(await portFree(app))) throw new Error(`port ${app} is busy`);
           running = await startServer(
-            `PORT=${app} node src/server.mjs`,
+            `${appEnv} PORT=${app} node src/server.mjs`,
             `http://127.0.0.1:${app}/healthz`,
             join(root, 'examples', 'express-chat'),
           );
@@ -231,7 +260,7 @@ async function main() {
         await running?.stop();
         process.stdout.write(result.stdout.split('\n').slice(-6).join('\n'));
         if (result.status !== status) throw new Error(`exit code ${result.status}, expected ${status}`);
-        after?.();
+        after?.(result.stdout);
       }
       passed++;
     } catch (error) {

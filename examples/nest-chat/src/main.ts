@@ -1,6 +1,6 @@
 /**
- * Starts the example on PORT (default 8080), with Nest's default body parser: the shield checks the
- * parsed value, and answers the parser's refusals (malformed, oversized) with its problem+json bodies.
+ * Starts the example on PORT (default 8080) with Nest's defaults: the guard reads the bodies of the routes
+ * it protects within the shield's limits; Nest's parser parses the others (e.g. @SkipShield routes).
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +11,6 @@ import { AppModule } from './app.module.js';
 const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
   logger: process.env.NODE_ENV === 'production' ? ['error', 'warn'] : undefined,
 });
-// Nest's JSON limit is 100 kB; raise it to the shield's validation.maxBodyBytes (1 MB), which then decides.
-app.useBodyParser('json', { limit: '1mb' });
 app.enableShutdownHooks();
 await app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1');
 const { address, port } = app.getHttpServer().address() as AddressInfo;

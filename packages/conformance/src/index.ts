@@ -34,15 +34,13 @@ export interface ConformanceServer {
 
 export interface ConformanceHarness {
   name: string;
-  /** Where the app runs; `workerd` manages connections itself. Default `node`. */
-  runtime?: 'node' | 'workerd';
+  /**
+   * Where the app runs. Default `node`. `workerd` manages connections itself; `deno` (`Deno.serve`)
+   * closes a connection only once the request's declared body has arrived.
+   */
+  runtime?: 'node' | 'bun' | 'deno' | 'workerd';
   /** Starts the app with these shield options (already including `env: false`). */
   start(options: ShieldOptions): Promise<ConformanceServer>;
-  /**
-   * A framework parser reads JSON before the shield (Nest's default Express set-up): a body it parsed is
-   * usable, so an oversized one passes in monitor mode instead of being refused.
-   */
-  parsesJson?: boolean;
 }
 
 /** Options every case builds on: no environment, no minimum interval noise, the example's routes. */
@@ -128,11 +126,13 @@ async function problemOf(res: Response) {
 /**
  * Sends the headers of a 100-byte chat body, then one byte every `everyMs`. Resolves once the server has
  * answered: the raw response, how many body bytes had been sent by then, and whether the server closed
- * the connection within a second of answering.
+ * the connection within a second of answering (with `finishBody`, after the rest of the body is sent at
+ * once on the answer).
  */
 function trickle(
   url: URL,
   everyMs: number,
+  finishBody = false,
 ): Promise<{ response: string; sentWhenAnswered: number; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname);
@@ -162,6 +162,7 @@ function trickle(
       const length = /content-length: *(\d+)/i.exec(response.slice(0, head))?.[1];
       if (head >= 0 && length && response.length - head - 4 >= Number(length)) {
         clearInterval(timer);
+        if (finishBody && socket.writable && sent < 99) socket.write('a'.repeat(99 - sent));
         setTimeout(finish, 1000);
       }
     });
@@ -238,12 +239,14 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
 
     it('answers a trickled body with 408 and closes the connection', async () => {
       const url = new URL(await start({ validation: { bodyTimeoutMs: 500 } }));
-      const { response, sentWhenAnswered, closed } = await trickle(url, 100);
+      // Deno.serve reads a request's declared body to its end before it closes the connection (the
+      // handler is free at once; the slow client holds only its own socket until it has sent the rest).
+      const { response, sentWhenAnswered, closed } = await trickle(url, 100, harness.runtime === 'deno');
       expect(response).toMatch(/^HTTP\/1\.1 408 /);
       expect(response).toContain('"code":"ERR_VALIDATION_BODY_TIMEOUT"');
       // Answered while most of the body was still to come.
       expect(sentWhenAnswered).toBeLessThan(50);
-      // Node servers then close the socket; workerd owns its connections (and drops `Connection`).
+      // Node and Bun servers then close the socket; workerd owns its connections (and drops `Connection`).
       if (harness.runtime !== 'workerd') {
         expect(response.toLowerCase()).toContain('connection: close');
         expect(closed).toBe(true);
@@ -577,13 +580,8 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
         [{ ...chat('x'), headers: { 'content-type': 'text/plain' } }, 415, 'ERR_VALIDATION_CONTENT_TYPE'],
       ];
       const oversized = await fetch(`${url}/v1/chat`, chat('y'.repeat(5000)));
-      if (harness.parsesJson) {
-        expect(oversized.status).toBe(200);
-        await oversized.arrayBuffer();
-      } else {
-        expect(oversized.status).toBe(413);
-        expect((await problemOf(oversized)).code).toBe('ERR_VALIDATION_BODY_TOO_LARGE');
-      }
+      expect(oversized.status).toBe(413);
+      expect((await problemOf(oversized)).code).toBe('ERR_VALIDATION_BODY_TOO_LARGE');
       for (const [init, status, code] of cases) {
         const res = await fetch(`${url}/v1/chat`, init);
         expect(res.status).toBe(status);

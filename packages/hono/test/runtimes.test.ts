@@ -84,6 +84,7 @@ for (const [name, argv] of Object.entries(RUNNERS)) {
   }
   defineConformanceSuite({
     name: `hono (${name})`,
+    runtime: name as keyof typeof RUNNERS,
     async start(options) {
       const [command, args] = argv(path, await bundleServer());
       const { url, child } = await startServer(command, [...args], optionsToJson(options));

@@ -22,6 +22,7 @@ import {
 } from './ai-shield.constants.js';
 import { AiShieldException } from './ai-shield.exception.js';
 import {
+  dropDeferredParsers,
   type HttpRequestLike,
   type HttpResponseLike,
   nodeRequestOf,
@@ -85,6 +86,8 @@ export class AiShieldGuard implements CanActivate {
       // The client went away mid-body or the stream broke: there is no one to answer.
       throw new BadRequestException();
     }
+    // Read here (or parsed before us): Nest's held-back parsers have nothing left to do.
+    dropDeferredParsers(req);
     const decision = await this.shield.protect(request, policy ? { policy } : {});
     if (res) setHeaders(res, decision.headers);
     if (isDenied(decision)) throw AiShieldException.fromDecision(decision);

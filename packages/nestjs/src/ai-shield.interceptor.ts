@@ -1,7 +1,7 @@
 /**
  * `AiShieldInterceptor`: the response side. Handler results go through `shield.checkResponse` (PII
  * masking, leak detection, error sanitization); text `StreamableFile`s through the core's stream filter;
- * `@Sse()` events one by one.
+ * `@Sse()` events one by one. Before that, it runs Nest's body parsers for requests the guard did not read.
  * @module
  */
 import { Readable } from 'node:stream';
@@ -19,10 +19,15 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { catchError, map, type Observable, throwError } from 'rxjs';
+import { catchError, from, map, mergeMap, type Observable, throwError } from 'rxjs';
 import { AI_SHIELD, REQUEST_POLICY } from './ai-shield.constants.js';
 import { AiShieldException } from './ai-shield.exception.js';
-import type { HttpRequestLike, HttpResponseLike } from './http.js';
+import {
+  type HttpRequestLike,
+  type HttpResponseLike,
+  hasDeferredParsers,
+  runDeferredParsers,
+} from './http.js';
 
 // @nestjs/common's HTTP_CODE_METADATA and SSE_METADATA (constants.js, not re-exported from its root).
 const HTTP_CODE_METADATA = '__httpCode__';
@@ -36,7 +41,9 @@ interface Checked {
 
 /**
  * Runs the response checks on what protected handlers return. `AiShieldModule` installs it globally;
- * it only acts on requests `AiShieldGuard` let through.
+ * it only acts on requests `AiShieldGuard` let through. On Express it first runs Nest's body parsers
+ * for the requests the guard did not read (`@SkipShield()`, unguarded controllers), so their handlers
+ * get the body Nest parsed.
  *
  * - Objects and strings: checked, masked, or withheld (502 problem+json).
  * - `StreamableFile` of `text/event-stream` or `text/*`: filtered chunk by chunk (entities split across
@@ -56,6 +63,19 @@ export class AiShieldInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest<HttpRequestLike | undefined>();
+    if (req && hasDeferredParsers(req)) {
+      const res = http.getResponse<HttpResponseLike>();
+      return from(runDeferredParsers(req, res)).pipe(mergeMap(() => this.checked(context, next, req)));
+    }
+    return this.checked(context, next, req);
+  }
+
+  private checked(
+    context: ExecutionContext,
+    next: CallHandler,
+    req: HttpRequestLike | undefined,
+  ): Observable<unknown> {
+    const http = context.switchToHttp();
     const decision = req?.aiShield;
     if (!req || !decision) return next.handle();
     const policy = req[REQUEST_POLICY] as Policy | undefined;

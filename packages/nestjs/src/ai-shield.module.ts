@@ -1,7 +1,7 @@
 /**
  * `AiShieldModule`: creates the shield once (options validated at startup), provides it under
- * `AI_SHIELD`, installs the response interceptor and the problem+json exception filter globally, and on
- * Fastify leaves request bodies unread so the guard applies the shield's limits.
+ * `AI_SHIELD`, installs the response interceptor and the problem+json exception filter globally, and
+ * leaves request bodies unread by the platform's parsers so the guard applies the shield's limits.
  * @module
  */
 import type { Shield } from '@ai-shield/core';
@@ -22,7 +22,7 @@ import { AI_SHIELD, AI_SHIELD_OPTIONS, type AiShieldModuleOptions } from './ai-s
 import { AiShieldExceptionFilter } from './ai-shield.exception.js';
 import { AiShieldGuard } from './ai-shield.guard.js';
 import { AiShieldInterceptor } from './ai-shield.interceptor.js';
-import { deferFastifyBodies, shieldExpressParsers } from './http.js';
+import { deferExpressParsers, deferFastifyBodies } from './http.js';
 
 /** `AiShieldModule.forRootAsync` options (throttler's shape). */
 export interface AiShieldModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -49,11 +49,11 @@ const exported = [AI_SHIELD, AI_SHIELD_OPTIONS, AiShieldGuard, AiShieldIntercept
 
 /**
  * Global module providing the shield. Add `AiShieldGuard` as `APP_GUARD` (or with `@UseGuards`) to run
- * the request stages. On Express, Nest's default body parser stays: the guard checks the parsed value
- * (the shield's limits applied to it and to the declared length), and the parser's refusals (malformed
- * JSON, a body over its limit) are answered by the shield as problem+json. With `{ bodyParser: false }`
- * the guard reads the body itself within `validation.maxBodyBytes`. On Fastify the module replaces the
- * JSON and text parsers so the guard reads those bodies.
+ * the request stages. The guard reads the bodies of the routes it protects itself, within
+ * `validation.maxBodyBytes` and the body timeouts, as every other adapter does: on Express, Nest's JSON
+ * and url-encoded parsers are held back and run for the routes the guard does not protect
+ * (`@SkipShield()`, unguarded controllers) when their handler is reached; on Fastify the module replaces
+ * the JSON and text parsers (those routes then get no body).
  * @example
  * @Module({
  *   imports: [AiShieldModule.forRoot({ routes: { 'POST /v1/chat': { validation: { schema: chatSchema } } } })],
@@ -119,9 +119,9 @@ export class AiShieldModule implements OnModuleInit, OnApplicationShutdown {
       deferFastifyBodies(adapter.getInstance());
     } else if (type === 'express') {
       const app = adapter.getInstance() as {
-        router?: { stack?: Parameters<typeof shieldExpressParsers>[0] };
+        router?: { stack?: Parameters<typeof deferExpressParsers>[0] };
       };
-      shieldExpressParsers(app.router?.stack ?? [], this.shield);
+      deferExpressParsers(app.router?.stack ?? []);
     }
   }
 }

@@ -3,10 +3,10 @@
  * `ShieldRequest`, decisions become headers and problem bodies. No detection or validation here.
  * @module
  */
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Decision, Policy, Problem, Shield, ShieldRequest } from '@ai-shield/core';
-import { isDenied, toProblem } from '@ai-shield/core';
-import { bodyLimits, nodeHeaders, toShieldRequestFromNode } from '@ai-shield/core/node';
+import { bodyLimits, toShieldRequestFromNode } from '@ai-shield/core/node';
+import { HttpException } from '@nestjs/common';
 
 /**
  * The parts of an Express `Request` or a Fastify `FastifyRequest` the shield reads. A Fastify request
@@ -107,66 +107,60 @@ export function deferFastifyBodies(instance: FastifyParsers): void {
   instance.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
 }
 
-/** What body-parser (behind Nest's Express parsers) puts on the errors it passes to `next(err)`. */
-interface BodyParserError {
-  type?: unknown;
-  /** The raw text, on `entity.parse.failed`. */
-  body?: unknown;
-  /** The declared or counted length, on `entity.too.large`. */
-  length?: unknown;
-}
-
-/**
- * The shield's view of a request Nest's body parser refused: the raw text of a malformed body (so the
- * shield answers 400 and audits its hash), or a body too large to read (413). `undefined` for other
- * errors, which go on to Nest unchanged.
- */
-export function parserErrorRequest(error: unknown, req: HttpRequestLike): ShieldRequest | undefined {
-  const { type, body, length } = (error ?? {}) as BodyParserError;
-  if (type !== 'entity.parse.failed' && type !== 'entity.too.large') return undefined;
-  const message = nodeRequestOf(req);
-  const request: ShieldRequest = {
-    method: req.method,
-    path: pathOf(req),
-    headers: nodeHeaders(message),
-    socketIp: message.socket?.remoteAddress,
-  };
-  if (type === 'entity.parse.failed') request.bodyText = typeof body === 'string' ? body : '';
-  else {
-    request.bodyTruncated = true;
-    if (typeof length === 'number') request.rawSize = length;
-  }
-  return request;
-}
-
 type Next = (error?: unknown) => void;
-type ExpressLayer = {
-  name?: string;
-  handle?: (req: HttpRequestLike, res: HttpResponseLike, next: Next) => void;
-};
+type Parser = (req: HttpRequestLike, res: HttpResponseLike, next: Next) => void;
+type ExpressLayer = { name?: string; handle?: Parser };
+
+/** Nest's Express body parsers left for this request, in order (see `deferExpressParsers`). */
+const DEFERRED_PARSERS = Symbol('ai-shield.deferredParsers');
 
 /**
- * Nest's default Express set-up parses JSON and url-encoded bodies before any guard runs. The parsed
- * value is what the guard checks (the shield's limits applied to it); this wraps the parsers so that
- * their refusals (malformed JSON, a body over the parser's limit) are decided by the shield too:
- * problem+json 400 / 413 with the request id, audited, instead of Nest's own error body.
+ * Nest's default Express set-up parses JSON and url-encoded bodies before any guard runs, with limits of
+ * its own (100 kB) and no time limit. This leaves each body on the socket instead, so that the bodies the
+ * shield protects are read as in every other adapter: `AiShieldGuard` reads them within
+ * `validation.maxBodyBytes` and the body timeouts. For the routes it does not guard (`@SkipShield()`,
+ * controllers without the guard) `AiShieldInterceptor` runs Nest's parsers when the handler is reached
+ * (`runDeferredParsers`). Middleware that runs before guards sees no parsed body.
  */
-export function shieldExpressParsers(stack: ExpressLayer[], shield: Shield): number {
-  let wrapped = 0;
+export function deferExpressParsers(stack: ExpressLayer[]): number {
+  let deferred = 0;
   for (const layer of stack) {
     if ((layer.name !== 'jsonParser' && layer.name !== 'urlencodedParser') || !layer.handle) continue;
     const parse = layer.handle;
-    layer.handle = function shieldedParser(req, res, next) {
-      parse(req, res, (error?: unknown) => {
-        const request = error ? parserErrorRequest(error, req) : undefined;
-        if (!request) return next(error);
-        shield.protect(request).then((decision) => {
-          if (!isDenied(decision)) return next(error);
-          if (!isResponseSent(res)) sendProblem(res, toProblem(decision), decision.headers);
-        }, next);
-      });
+    layer.handle = function deferredParser(req, _res, next) {
+      const pending = req[DEFERRED_PARSERS] as Parser[] | undefined;
+      if (pending) pending.push(parse);
+      else req[DEFERRED_PARSERS] = [parse];
+      next();
     };
-    wrapped++;
+    deferred++;
   }
-  return wrapped;
+  return deferred;
+}
+
+/** Forgets the deferred parsers: the guard has read the body. */
+export function dropDeferredParsers(req: HttpRequestLike): void {
+  if (req[DEFERRED_PARSERS]) req[DEFERRED_PARSERS] = undefined;
+}
+
+/** Whether Nest's parsers still wait to run for this request. */
+export function hasDeferredParsers(req: HttpRequestLike): boolean {
+  return req[DEFERRED_PARSERS] !== undefined;
+}
+
+/**
+ * Runs the parsers `deferExpressParsers` held back, as Express would have. Rejects with the parser's
+ * refusal as an `HttpException` (its status and, for client errors, its message), which Nest answers.
+ */
+export async function runDeferredParsers(req: HttpRequestLike, res: HttpResponseLike): Promise<void> {
+  const parsers = req[DEFERRED_PARSERS] as Parser[] | undefined;
+  req[DEFERRED_PARSERS] = undefined;
+  for (const parse of parsers ?? []) {
+    const error = await new Promise<unknown>((resolve) => parse(req, res, resolve));
+    if (error === undefined) continue;
+    const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
+    if (typeof status !== 'number' || status < 400 || status > 599) throw error;
+    const text = expose === true && typeof message === 'string' ? message : (STATUS_CODES[status] ?? 'Error');
+    throw new HttpException(text, status, { cause: error });
+  }
 }

@@ -209,24 +209,35 @@ for (const platform of platforms) {
         expect(await res.json()).toEqual({ body: platform === 'express' ? { a: 1 } : null, decision: null });
       });
 
-      it.runIf(platform === 'express')(
-        "answers Nest's parser refusals as the shield's problem bodies (audited, with the request id)",
-        async () => {
-          const malformed = await fetch(`${app.url}/chat`, { ...json({}), body: '{"messages": [' });
-          expect(malformed.status).toBe(400);
-          expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-          const problem = await malformed.json();
-          expect(problem).toMatchObject({ code: 'ERR_VALIDATION_MALFORMED', status: 400 });
-          expect(problem.requestId).toBe(malformed.headers.get('x-request-id'));
-          expect(JSON.stringify(problem)).not.toContain('Unexpected');
-          // Over Nest's 100 kB JSON limit (below the shield's 1 MB): still a 413 problem, not a 500.
-          const big = await fetch(`${app.url}/chat`, chat('x'.repeat(150_000)));
-          expect(big.status).toBe(413);
-          expect((await big.json()).code).toBe('ERR_VALIDATION_BODY_TOO_LARGE');
-          const entries = (app.app.get(AI_SHIELD) as Shield).getIncidentSummary();
-          expect((await entries).byType.invalid_input).toBeGreaterThanOrEqual(2);
-        },
-      );
+      it("reads the bodies it protects within the shield's limits, not the parser's (audited, with the request id)", async () => {
+        const malformed = await fetch(`${app.url}/chat`, { ...json({}), body: '{"messages": [' });
+        expect(malformed.status).toBe(400);
+        expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        const problem = await malformed.json();
+        expect(problem).toMatchObject({ code: 'ERR_VALIDATION_MALFORMED', status: 400 });
+        expect(problem.requestId).toBe(malformed.headers.get('x-request-id'));
+        expect(JSON.stringify(problem)).not.toContain('Unexpected');
+        // Over Nest's 100 kB JSON limit, under the shield's 1 MB: the shield reads it and decides (its
+        // string limit, not a 413).
+        const long = await fetch(`${app.url}/chat`, chat('x'.repeat(150_000)));
+        expect(long.status).toBe(400);
+        expect((await long.json()).code).toBe('ERR_VALIDATION_LIMITS');
+        const big = await fetch(`${app.url}/chat`, chat('x'.repeat(1_100_000)));
+        expect(big.status).toBe(413);
+        expect((await big.json()).code).toBe('ERR_VALIDATION_BODY_TOO_LARGE');
+        const entries = (app.app.get(AI_SHIELD) as Shield).getIncidentSummary();
+        expect((await entries).byType.invalid_input).toBeGreaterThanOrEqual(3);
+      });
+
+      it.runIf(platform === 'express')("@SkipShield routes get Nest's parser and its answers", async () => {
+        const malformed = await fetch(`${app.url}/open`, { ...json({}), body: '{"a": ' });
+        expect(malformed.status).toBe(400);
+        expect(malformed.headers.get('x-request-id')).toBeNull();
+        // Nest's own 100 kB limit applies there.
+        const big = await fetch(`${app.url}/open`, json({ a: 'x'.repeat(150_000) }));
+        expect(big.status).toBe(413);
+        expect((await big.json()).statusCode).toBe(413);
+      });
 
       it('sanitizes HttpException bodies through the output checks', async () => {
         const res = await fetch(`${app.url}/fail`);
@@ -288,6 +299,8 @@ for (const platform of platforms) {
         const unguarded = await fetch(`${app.url}/unguarded`, json({ a: 1 }));
         expect(unguarded.status).toBe(200);
         expect(unguarded.headers.get('x-request-id')).toBeNull();
+        // Nest's parser ran for it on Express; on Fastify the module replaced the JSON parser.
+        expect(await unguarded.json()).toEqual({ body: platform === 'express' ? { a: 1 } : null });
       });
     });
   });

@@ -1,9 +1,9 @@
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemorySink } from '../audit/memory-sink.js';
-import type { AuditCheckpoint, AuditEntry } from '../audit/types.js';
+import type { AuditCheckpoint, AuditEntry, AuditWriteOptions } from '../audit/types.js';
 import { createFileSink } from '../node/file-sink.js';
 import { createShield } from '../shield.js';
 import type { ShieldRequest } from '../types.js';
@@ -91,6 +91,45 @@ describe('audit-chain status', () => {
     expect(audit.state).toBe('warning');
     expect(audit.notes[0]).toMatch(/torn last line .* was cut off/);
     await second.close();
+  });
+
+  it('passes the head record and the refusal sync through to the sink, and reports a cut-off log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ai-shield-watch-'));
+    const first = createShield({
+      env: false,
+      audit: { hmacKey: KEY, sink: createFileSink({ dir, model: 'm' }) },
+    });
+    await blockSome(first, 3);
+    const written = first.telemetry.snapshot().audit.head!;
+    await first.close();
+    expect(JSON.parse(readFileSync(join(dir, 'head_m.json'), 'utf8'))).toMatchObject(written);
+
+    // The last entry cut off while no writer runs: the next start finds the log behind its head.
+    const [file] = readdirSync(dir).filter((name) => name.startsWith('security_'));
+    const lines = readFileSync(join(dir, file!), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(join(dir, file!), `${lines.slice(0, -1).join('\n')}\n`);
+    const second = createShield({
+      env: false,
+      audit: { hmacKey: KEY, sink: createFileSink({ dir, model: 'm' }) },
+    });
+    await blockSome(second, 1);
+    expect(second.telemetry.snapshot().audit).toMatchObject({
+      state: 'broken',
+      break: { reason: 'truncated', seq: written.seq },
+    });
+    await second.close();
+
+    const seen: (AuditWriteOptions | undefined)[] = [];
+    const memory = createMemorySink();
+    const watched = createAuditWatch({}).wrap({
+      ...memory,
+      write: (lines, entries, options) => {
+        seen.push(options);
+        return memory.write(lines, entries, options);
+      },
+    });
+    await watched.write([], [], { sync: true });
+    expect(seen).toEqual([{ sync: true }]);
   });
 
   it('reports a chain that could not be resumed as broken', async () => {

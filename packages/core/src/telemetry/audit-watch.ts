@@ -120,9 +120,11 @@ export function createAuditWatch(options: AuditWatchOptions): AuditWatch {
   }
 
   function wrap(sink: AuditSink): AuditSink {
+    // Every member of AuditSink is passed on: a dropped `options` (the refusal's sync) or `writeHead`
+    // would silently weaken the audit log the dashboard is watching.
     const wrapped: AuditSink = {
-      async write(lines, entries) {
-        await sink.write(lines, entries);
+      async write(lines, entries, options) {
+        await sink.write(lines, entries, options);
         follow(entries);
       },
     };
@@ -140,6 +142,13 @@ export function createAuditWatch(options: AuditWatchOptions): AuditWatch {
         }
         if (state.resetReason)
           broken('reset', `the previous chain could not be resumed: ${state.resetReason}`);
+        if (state.truncated) {
+          broken(
+            'truncated',
+            `the log ends at ${state.truncated.logSeq === null ? 'no entry' : `entry ${state.truncated.logSeq}`} but its head record names entry ${state.truncated.headSeq}: entries were cut off while the writer was down`,
+            state.truncated.headSeq,
+          );
+        }
         return state;
       };
     }
@@ -149,6 +158,7 @@ export function createAuditWatch(options: AuditWatchOptions): AuditWatch {
         await checkpointWritten(checkpoint);
       };
     }
+    if (sink.writeHead) wrapped.writeHead = (line, head) => sink.writeHead!(line, head);
     if (sink.flush) wrapped.flush = () => sink.flush!();
     if (sink.close) wrapped.close = () => sink.close!();
     return wrapped;

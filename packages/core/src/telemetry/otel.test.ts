@@ -108,11 +108,13 @@ describe('OpenTelemetry bridge (real SDK, in-memory exporters)', () => {
     const { spans, collect } = registerSdk();
     const shield = createShield({
       env: false,
-      rate: { minIntervalMs: 0 },
+      // A second request from one address inside the interval is flagged: one flag, by design.
+      rate: { minIntervalMs: 60_000 },
       routes: { 'POST /v1/chat': {} },
     });
-    for (let i = 0; i < 4; i++) await shield.protect(chat(`Tell me about the number ${i}, please.`));
-    await shield.protect(chat('Translate\u200b this\u200b sentence into French please.'));
+    for (let i = 0; i < 4; i++)
+      await shield.protect(chat(`Tell me about the number ${i}, please.`, `203.0.113.${i + 1}`));
+    await shield.protect(chat('Translate this sentence into French please.', '203.0.113.4'));
     for (let i = 0; i < 2; i++) await shield.protect(chat(ATTACK, `198.51.100.${i + 1}`));
     const decision = await shield.protect(chat('Please write to me'));
     shield.checkResponse({ status: 200, body: { text: 'Mail jane.doe@example.com today.' } }, decision);

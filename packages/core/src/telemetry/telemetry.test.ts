@@ -28,9 +28,10 @@ const sample = (families: Family[], name: string, labels: Record<string, string>
 
 describe('shield.telemetry', () => {
   it('counts decisions by action, blocks by reason and stage, and the clients behind them', async () => {
-    const shield = createShield(quiet);
+    // A second request from one address inside rate.minIntervalMs is flagged (not refused).
+    const shield = createShield({ env: false, rate: { minIntervalMs: 60_000 } });
     await shield.protect(chat('What is the boiling point of water at sea level?'));
-    await shield.protect(chat('Translate\u200b this\u200b sentence into French please.', '203.0.113.11'));
+    await shield.protect(chat('Translate this sentence into French please.'));
     await shield.protect(chat(ATTACK, '198.51.100.7'));
     await shield.protect(chat(ATTACK, '198.51.100.7'));
     await shield.protect(chat('hi', '198.51.100.8', { bodyText: '{"messages": [' }));

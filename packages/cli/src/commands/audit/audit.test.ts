@@ -103,7 +103,7 @@ describe('ai-shield audit verify', () => {
 
   it('catches entries cut off the end by the head record alone, between checkpoints', async () => {
     const { files } = await writeLog();
-    process.env.AUDIT_HMAC_KEY = KEY;
+    process.env.AI_SHIELD_AUDIT_HMAC_KEY = KEY;
     const intact = await run('audit', 'verify', '--no-checkpoints', ...files);
     expect(intact.code).toBe(0);
     expect(intact.out).toMatch(/head: entry 11 \(verified\) from .*head_chat\.json/);
