@@ -145,7 +145,7 @@ export const OUTPUT_CONTROLS: ControlDefinition[] = [
         return result('missing', 'audit.enabled: false', [
           {
             target: 'audit.enabled',
-            change: 'set `audit.enabled: true` and `audit.path` (or `AUDIT_LOG_PATH`)',
+            change: 'set `audit.enabled: true` and `audit.path` (or `AI_SHIELD_AUDIT_LOG_PATH`)',
           },
         ]);
       }
@@ -165,12 +165,17 @@ export const OUTPUT_CONTROLS: ControlDefinition[] = [
           : [
               {
                 target: 'audit.path',
-                change: 'set `audit.path` (or `AUDIT_LOG_PATH`) and use `withNodeSinks()`',
+                change: 'set `audit.path` (or `AI_SHIELD_AUDIT_LOG_PATH`) and use `withNodeSinks()`',
               },
             ]),
         ...(keyed
           ? []
-          : [{ target: 'audit.hmacKey', change: 'set `audit.hmacKey` (`AUDIT_HMAC_KEY`, 32 random bytes)' }]),
+          : [
+              {
+                target: 'audit.hmacKey',
+                change: 'set `audit.hmacKey` (`AI_SHIELD_AUDIT_HMAC_KEY`, 32 random bytes)',
+              },
+            ]),
       ];
       return result(durable && keyed ? 'present' : 'partial', evidence, fixes);
     },
@@ -194,7 +199,7 @@ export const OUTPUT_CONTROLS: ControlDefinition[] = [
               {
                 target: 'alerts.email',
                 change:
-                  'set `alerts.email` (or `ALERT_SMTP_SERVER` / `ALERT_RECIPIENTS`) or add a webhook channel',
+                  'set `alerts.email` (or `AI_SHIELD_SMTP_SERVER` / `AI_SHIELD_ALERT_RECIPIENTS`) or add a webhook channel',
               },
             ]),
         ...(recipients
