@@ -2,7 +2,7 @@ import type { VerifyResult } from '@ai-shield/core';
 import { AiShieldConfigError, ENV_SETTINGS } from '@ai-shield/core';
 import { describe, expect, it } from 'vitest';
 import { assessDeployment, BUILT_IN_CONTROLS } from './assess.js';
-import { loadCatalog, OWASP_LLM_2025, THREAT_CATALOG } from './catalog.js';
+import { CATALOG_VERSION, loadCatalog, OWASP_LLM_2025, THREAT_CATALOG } from './catalog.js';
 import type { DeploymentInput } from './deployment.js';
 import { auditEvidence } from './evidence.js';
 
@@ -300,7 +300,7 @@ describe('user catalogs', () => {
         },
       ],
     });
-    expect(catalog.version).toBe('2025.1+acme.1');
+    expect(catalog.version).toBe(`${CATALOG_VERSION}+acme.1`);
     const report = assessDeployment({}, BASE_CHAT, undefined, { catalog });
     const threat = report.threats.find((t) => t.id === 'ACME-1')!;
     expect(threat.applicable).toBe(true);
