@@ -205,7 +205,8 @@ export const OPTION_CONTROLS: ControlDefinition[] = [
     title: 'Prompt-injection and jailbreak detection',
     source: 'option',
     blocking: true,
-    // The threshold is not judged here: the measured weights read the model card at it (measured.ts).
+    // The threshold never makes this partial: the measured weights already read the model card at it
+    // (measured.ts), so a threshold above the card's block point only adds a fix to lower it.
     evaluate: (context) => {
       const endpoints = perEndpoint(context, isText, (endpoint) => {
         const { detection } = endpoint.options;
