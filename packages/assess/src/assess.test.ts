@@ -1,8 +1,8 @@
 import type { VerifyResult } from '@ai-shield/core';
-import { AiShieldConfigError } from '@ai-shield/core';
+import { AiShieldConfigError, ENV_SETTINGS } from '@ai-shield/core';
 import { describe, expect, it } from 'vitest';
 import { assessDeployment, BUILT_IN_CONTROLS } from './assess.js';
-import { loadCatalog, OWASP_LLM_2025, THREAT_CATALOG } from './catalog.js';
+import { CATALOG_VERSION, loadCatalog, OWASP_LLM_2025, THREAT_CATALOG } from './catalog.js';
 import type { DeploymentInput } from './deployment.js';
 import { auditEvidence } from './evidence.js';
 
@@ -159,6 +159,31 @@ describe('assessDeployment', () => {
     expect(report.controls.find((c) => c.id === 'rate.perIp')!.status).toBe('present');
   });
 
+  it('names only environment variables the shield reads (AI_SHIELD_*, issue 14)', () => {
+    const reports = [
+      assessDeployment(OFF, WIDE),
+      assessDeployment({}, BASE_CHAT),
+      assessDeployment({ audit: { enabled: true } }, BASE_CHAT),
+    ];
+    const texts = reports.flatMap((r) => [
+      ...r.controls.flatMap((c) => [...c.evidence, ...c.fixes.map((f) => f.change)]),
+      ...r.recommendations.flatMap((rec) => rec.changes.map((f) => f.change)),
+    ]);
+    const named = new Set(
+      texts.flatMap((text) => [...text.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`/g)].map((m) => m[1]!)),
+    );
+    // The fixes for the audit log and alerts name variables: the test must see them to mean anything.
+    expect([...named]).toEqual(
+      expect.arrayContaining([
+        'AI_SHIELD_AUDIT_LOG_PATH',
+        'AI_SHIELD_AUDIT_HMAC_KEY',
+        'AI_SHIELD_SMTP_SERVER',
+      ]),
+    );
+    const read = new Set(ENV_SETTINGS.map((setting) => setting.name));
+    for (const name of named) expect(read.has(name), name).toBe(true);
+  });
+
   it('raises likelihood from verified audit evidence only', () => {
     const entry = (code: string) =>
       ({
@@ -275,7 +300,7 @@ describe('user catalogs', () => {
         },
       ],
     });
-    expect(catalog.version).toBe('2025.1+acme.1');
+    expect(catalog.version).toBe(`${CATALOG_VERSION}+acme.1`);
     const report = assessDeployment({}, BASE_CHAT, undefined, { catalog });
     const threat = report.threats.find((t) => t.id === 'ACME-1')!;
     expect(threat.applicable).toBe(true);

@@ -15,6 +15,7 @@ import { FACT_CONTROLS } from './controls-facts.js';
 import { OPTION_CONTROLS } from './controls-options.js';
 import { OUTPUT_CONTROLS } from './controls-output.js';
 import { type DeploymentInput, parseDeployment } from './deployment.js';
+import { resolveWeights } from './measured.js';
 import { inherentRisk, levelOf, levelRank, RISK_LEVELS, residualRisk, statusLookup } from './score.js';
 import type {
   AssessmentEvidence,
@@ -157,8 +158,9 @@ export function assessDeployment(
   const controls = evaluateControls(context, catalog);
   if (evidence?.probes?.length) applyProbes(controls, evidence.probes);
   const statusOf = statusLookup(controls);
+  const scored = resolveWeights(catalog.threats, context);
 
-  const threats: ThreatResult[] = catalog.threats.map((threat) => {
+  const threats: ThreatResult[] = scored.map((threat) => {
     const applicable = threat.appliesWhen === undefined || evaluateCondition(context, threat.appliesWhen);
     const inherent = inherentRisk(threat, context, evidence?.audit);
     const residual = applicable
@@ -184,6 +186,7 @@ export function assessDeployment(
           id: m.control,
           status: statusOf(m.control),
           weight: m.weight,
+          ...(m.measured ? { measured: m.measured } : {}),
           ...(control?.probe ? { probe: control.probe.verdict } : {}),
         };
       }),
@@ -219,7 +222,7 @@ export function assessDeployment(
     threats,
     controls,
     compliance: buildCompliance(catalog.threats, threats, controls),
-    recommendations: buildRecommendations(catalog.threats, threats, controls),
+    recommendations: buildRecommendations(scored, threats, controls),
     evidence: {
       ...(evidence?.audit ? { audit: evidence.audit } : {}),
       ...(evidence?.probes ? { probes: evidence.probes } : {}),

@@ -32,7 +32,8 @@ export const LLM_THREATS: Threat[] = [
       ],
     },
     mitigations: [
-      { control: 'detection.prompt', weight: 0.5 },
+      // Held-out recall at the deployment's block threshold (model card); min: attackers pick the weaker.
+      { control: 'detection.prompt', weight: { measured: ['detection.injection', 'detection.jailbreak'] } },
       { control: 'validation.sanitize', weight: 0.1 },
       { control: 'rate.failedAttempts', weight: 0.15 },
       { control: 'deployment.authentication', weight: 0.2 },
@@ -79,7 +80,7 @@ export const LLM_THREATS: Threat[] = [
     },
     mitigations: [
       { control: 'deployment.retrievalTrust', weight: 0.5 },
-      { control: 'detection.prompt', weight: 0.2 },
+      { control: 'detection.prompt', weight: { measured: 'detection.indirect' } },
       { control: 'deployment.toolApproval', weight: 0.5, reduces: 'impact' },
       { control: 'deployment.toolPrivilege', weight: 0.3, reduces: 'impact' },
     ],
@@ -90,6 +91,9 @@ export const LLM_THREATS: Threat[] = [
       cwe: ['CWE-1427'],
     },
     evidence: ['injectionAttempts'],
+    notes: [
+      'Detection sees documents and tool results only when they pass through the shield (in the request body); score content your server adds after it with `scanPrompt` from @ai-shield/core.',
+    ],
   },
   {
     id: 'AIS-LLM02',

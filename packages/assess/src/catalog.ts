@@ -8,10 +8,11 @@ import { AiShieldConfigError } from '@ai-shield/core';
 import { z } from 'zod';
 import { LLM_THREATS } from './catalog-llm.js';
 import { ML_THREATS } from './catalog-ml.js';
-import type { Condition, ThreatCatalog } from './types.js';
+import { MEASURE_IDS, MEASURES } from './measured.js';
+import type { Condition, MeasureId, ThreatCatalog } from './types.js';
 
 /** Version of the built-in catalog; bumped whenever an entry, weight or reference changes. */
-export const CATALOG_VERSION = '2025.1';
+export const CATALOG_VERSION = '2025.2';
 
 /**
  * The built-in catalog: every OWASP LLM 2025 item, model files, extraction, adversarial inputs, denial
@@ -132,6 +133,18 @@ const factorSchema = z.strictObject({
   why: z.string().min(1),
 });
 
+/** `{ measured: 'detection.jailbreak' }` or `{ measured: [...], combine: 'min' | 'mean' }`; one id becomes a list. */
+const measuredWeightSchema = z.strictObject({
+  measured: z.preprocess(
+    (value) => (typeof value === 'string' ? [value] : value),
+    z.array(z.enum(MEASURE_IDS as [MeasureId, ...MeasureId[]])).min(1),
+  ),
+  combine: z.enum(['min', 'mean']).optional(),
+});
+const weightSchema = z.union([z.number().min(0).max(1), measuredWeightSchema], {
+  error: `a number from 0 to 1, or { measured: ${MEASURE_IDS.join(' | ')} (or a list), combine?: min | mean }`,
+});
+
 /** zod schema of one threat (user catalogs). */
 export const threatSchema = z.strictObject({
   id: z.string().min(1),
@@ -141,11 +154,24 @@ export const threatSchema = z.strictObject({
   likelihood: z.strictObject({ base: score, factors: z.array(factorSchema).optional() }),
   impact: z.strictObject({ base: score, factors: z.array(factorSchema).optional() }),
   mitigations: z.array(
-    z.strictObject({
-      control: z.string().min(1),
-      weight: z.number().min(0).max(1),
-      reduces: z.enum(['likelihood', 'impact', 'both']).optional(),
-    }),
+    z
+      .strictObject({
+        control: z.string().min(1),
+        weight: weightSchema,
+        reduces: z.enum(['likelihood', 'impact', 'both']).optional(),
+      })
+      .superRefine((mitigation, ctx) => {
+        if (typeof mitigation.weight === 'number') return;
+        for (const id of mitigation.weight.measured) {
+          const { control } = MEASURES[id];
+          if (control === mitigation.control) continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['weight', 'measured'],
+            message: `${id} measures the \`${control}\` control; use it on \`control: ${control}\`, not \`${mitigation.control}\``,
+          });
+        }
+      }),
   ),
   references: z.strictObject({
     owaspLlm: z.array(z.string().regex(/^LLM(0[1-9]|10):2025$/, 'use LLM01:2025 .. LLM10:2025')).optional(),

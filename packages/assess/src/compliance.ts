@@ -4,6 +4,7 @@
  * @module
  */
 import { ATLAS_TECHNIQUES, CWE_NAMES, NIST_AI_RMF, OWASP_LLM_2025 } from './catalog.js';
+import type { ScoredThreat } from './measured.js';
 import { levelRank, residualRisk } from './score.js';
 import type {
   ComplianceChecklist,
@@ -93,27 +94,39 @@ export function buildCompliance(
 }
 
 /**
- * Recommendations: every control not fully present that lowers an applicable threat, ranked by the
- * residual score it would remove if put fully in place (then by the worst level it touches).
+ * Recommendations: every control not fully present (or present with a measured weight its fixes would
+ * raise) that lowers an applicable threat, ranked by the worst residual level it touches, then by the
+ * residual score it would remove if put fully in place as its fixes say.
  */
 export function buildRecommendations(
-  threats: Threat[],
+  threats: ScoredThreat[],
   results: ThreatResult[],
   controls: ControlResult[],
 ): Recommendation[] {
   const resultById = new Map(results.map((r) => [r.id, r]));
   const statusOf = new Map(controls.map((control) => [control.id, control.status]));
   const candidates: Array<Omit<Recommendation, 'rank'>> = [];
+  // A present control with a measured weight can still improve: its fixes raise the weight (e.g. a
+  // block threshold above the card's block point lowers the measured recall).
+  const improvable = (id: string) =>
+    threats.some((threat) => threat.mitigations.some((m) => m.control === id && m.target > m.weight));
   for (const control of controls) {
-    if (control.status !== 'partial' && control.status !== 'missing') continue;
+    const candidate =
+      control.status === 'partial' ||
+      control.status === 'missing' ||
+      (control.status === 'present' && control.fixes.length > 0 && improvable(control.id));
+    if (!candidate) continue;
     let reduction = 0;
     let priority: RiskLevel = 'low';
     const touched: string[] = [];
     for (const threat of threats) {
       const r = resultById.get(threat.id);
       if (!r?.applicable || !threat.mitigations.some((m) => m.control === control.id)) continue;
-      const improved = residualRisk(threat, r.inherent, (id) =>
-        id === control.id ? 'present' : (statusOf.get(id) ?? 'missing'),
+      const improved = residualRisk(
+        threat,
+        r.inherent,
+        (id) => (id === control.id ? 'present' : (statusOf.get(id) ?? 'missing')),
+        (m) => (m.control === control.id ? m.target : m.weight),
       );
       const gain = r.residual.score - improved.score;
       if (gain <= 0) continue;

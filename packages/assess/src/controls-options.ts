@@ -13,6 +13,7 @@ import {
   routePrefix,
   windowText,
 } from './control-kit.js';
+import { CARD_BLOCK_POINT, detectionFigures, figuresEvidence } from './measured.js';
 
 /** Controls backed by shield options. */
 export const OPTION_CONTROLS: ControlDefinition[] = [
@@ -204,19 +205,42 @@ export const OPTION_CONTROLS: ControlDefinition[] = [
     title: 'Prompt-injection and jailbreak detection',
     source: 'option',
     blocking: true,
-    evaluate: (context) =>
-      perEndpoint(context, isText, (endpoint) => {
+    // The threshold never makes this partial: the measured weights already read the model card at it
+    // (measured.ts), so a threshold above the card's block point only adds a fix to lower it.
+    evaluate: (context) => {
+      const endpoints = perEndpoint(context, isText, (endpoint) => {
         const { detection } = endpoint.options;
         const fix = {
           target: 'detection.blockThreshold',
-          change: `set \`detection.enabled: true\` and \`detection.blockThreshold\` to \`0.8\` (or lower) on ${endpoint.label}`,
+          change: `set \`detection.enabled: true\` and \`detection.blockThreshold\` to \`${CARD_BLOCK_POINT}\` (or lower) on ${endpoint.label}`,
         };
         if (!detection.enabled) return { status: 'missing', evidence: 'detection.enabled: false', fix };
         const evidence = `detection.blockThreshold: ${detection.blockThreshold}`;
-        if (detection.blockThreshold > 0.9)
-          return { status: 'partial', evidence: `${evidence} (rarely blocks)`, fix };
+        if (detection.blockThreshold > CARD_BLOCK_POINT) {
+          return {
+            status: 'present',
+            evidence: `${evidence} (above ${CARD_BLOCK_POINT}, the model card's block point: fewer attacks blocked)`,
+            fix: {
+              target: `${routePrefix(endpoint)}detection.blockThreshold`,
+              change: `lower \`detection.blockThreshold\` to \`${CARD_BLOCK_POINT}\` on ${endpoint.label}`,
+            },
+          };
+        }
         return { status: 'present', evidence };
-      }),
+      });
+      if (endpoints.status === 'not-applicable') return endpoints;
+      const measured = detectionFigures(context);
+      const external = context.endpoints.some((e) => isText(e) && e.options.detection.external)
+        ? [
+            'detection.external is set: the model card measures the built-in detector only, so its effect is not counted',
+          ]
+        : [];
+      return {
+        ...endpoints,
+        evidence: [...endpoints.evidence, ...figuresEvidence(measured), ...external],
+        measured,
+      };
+    },
   },
   {
     id: 'detection.behavior',

@@ -25,5 +25,6 @@ export {
   TOOL_CAPABILITIES,
 } from './deployment.js';
 export { auditEvidence } from './evidence.js';
+export { MEASURE_IDS, type MeasuredLine, measuredLines } from './measured.js';
 export { levelOf, RISK_LEVELS } from './score.js';
 export type * from './types.js';

@@ -1,9 +1,11 @@
 /**
  * Risk arithmetic: likelihood and impact on 1..5, score = likelihood × impact (1..25), controls cut
- * likelihood or impact by `1 − weight × effectiveness` each (present 1, partial 0.5, missing 0).
+ * likelihood or impact by `1 − weight × effectiveness` each (present 1, partial 0.5, missing 0), with
+ * measured weights already resolved (measured.ts).
  * @module
  */
 import { type AssessContext, evaluateCondition } from './context.js';
+import type { ScoredMitigation, ScoredThreat } from './measured.js';
 import type {
   AuditEvidence,
   ControlResult,
@@ -77,18 +79,22 @@ export function inherentRisk(
   return { likelihood: clamp(likelihood), impact: clamp(impact), drivers };
 }
 
-/** Residual likelihood, impact and score after the controls' statuses. */
+/**
+ * Residual likelihood, impact and score after the controls' statuses. `weightOf` picks the weight of a
+ * mitigation (default its resolved weight; recommendations ask what the weight would be after a fix).
+ */
 export function residualRisk(
-  threat: Threat,
+  threat: Pick<ScoredThreat, 'mitigations'>,
   inherent: { likelihood: number; impact: number },
   statusOf: (control: string) => ControlStatus,
+  weightOf: (mitigation: ScoredMitigation) => number = (mitigation) => mitigation.weight,
 ): { likelihood: number; impact: number; score: number } {
   let likelihoodCut = 1;
   let impactCut = 1;
   for (const mitigation of threat.mitigations) {
     const status = statusOf(mitigation.control);
     if (status === 'not-applicable') continue;
-    const cut = 1 - mitigation.weight * effectiveness(status);
+    const cut = 1 - weightOf(mitigation) * effectiveness(status);
     const reduces = mitigation.reduces ?? 'likelihood';
     if (reduces !== 'impact') likelihoodCut *= cut;
     if (reduces !== 'likelihood') impactCut *= cut;

@@ -43,10 +43,31 @@ export interface RiskFactor {
   why: string;
 }
 
-/** How much a control cuts a threat: a `weight` in 0..1 on likelihood, impact, or both. */
+/**
+ * Measured figures a mitigation's weight can come from (docs/assess.md, "Measured weights"): held-out
+ * recall of the prompt detector from its model card, read at the deployment's block threshold. Each
+ * belongs to the `detection.prompt` control.
+ */
+export type MeasureId =
+  | 'detection.injection'
+  | 'detection.jailbreak'
+  | 'detection.indirect'
+  | 'detection.adversarialSuffix';
+
+/** A weight taken from measured figures: one measure, or several combined. */
+export interface MeasuredWeight {
+  measured: MeasureId | MeasureId[];
+  /** How several measures combine: `min` (default: an attacker picks what is caught least) or `mean`. */
+  combine?: 'min' | 'mean';
+}
+
+/**
+ * How much a control cuts a threat: a `weight` in 0..1 on likelihood, impact, or both; a constant, or
+ * {@link MeasuredWeight} (e.g. `{ measured: 'detection.jailbreak' }`).
+ */
 export interface Mitigation {
   control: string;
-  weight: number;
+  weight: number | MeasuredWeight;
   reduces?: 'likelihood' | 'impact' | 'both';
 }
 
@@ -129,6 +150,42 @@ export interface ControlResult {
   fixes: Fix[];
   /** Set when `--probe` tested the control against the running app. */
   probe?: { verdict: ProbeVerdict; detail: string };
+  /** The measured figures behind the control's weights (`detection.prompt`: the model card). */
+  measured?: MeasuredFigures;
+}
+
+/** A rate with the number of rows it was measured on. */
+export interface MeasuredRate {
+  rate: number;
+  n: number;
+}
+
+/** What the model card says about the detector at the deployment's block threshold. */
+export interface MeasuredFigures {
+  /** Where the figures come from (the model card and how it was made). */
+  source: string;
+  /** Block threshold the figures are read at. */
+  threshold: number;
+  /** Which option set it, e.g. "detection.blockThreshold 0.8 on POST /v1/chat". */
+  thresholdFrom: string;
+  /** `measured`: the card measured this threshold; otherwise the figures are an estimate (see `method`). */
+  basis: 'measured' | 'interpolated' | 'extrapolated';
+  method: string;
+  /** Held-out recall per measure, pooled over the attack families listed. */
+  recall: Array<
+    MeasuredRate & {
+      measure: MeasureId;
+      title: string;
+      families: Array<MeasuredRate & { family: string; kind: string }>;
+    }
+  >;
+  /** The false-positive cost: shares of held-out benign texts and hard negatives refused. */
+  refused: {
+    benign: MeasuredRate;
+    hardNegative: MeasuredRate;
+    /** The benign family (40+ rows) refused most often. */
+    worstBenignFamily?: MeasuredRate & { family: string };
+  };
 }
 
 /** Counts from the audit log of the period (after its chain was verified). */
@@ -171,7 +228,14 @@ export interface ThreatResult {
   residual: { likelihood: number; impact: number; score: number; level: RiskLevel };
   /** Factors that moved likelihood and impact, and audit evidence, in words. */
   drivers: string[];
-  controls: Array<{ id: string; status: ControlStatus; weight: number; probe?: ProbeVerdict }>;
+  /** `weight` is resolved: a measured weight shows the value used and, in `measured`, where it came from. */
+  controls: Array<{
+    id: string;
+    status: ControlStatus;
+    weight: number;
+    measured?: { measures: MeasureId[]; combine: 'min' | 'mean' };
+    probe?: ProbeVerdict;
+  }>;
   references: ThreatReferences;
   notes?: string[];
 }

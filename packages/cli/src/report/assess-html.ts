@@ -3,7 +3,7 @@
  * resources; every value is escaped. The JSON report is embedded for tooling.
  * @module
  */
-import type { AssessmentReport, ControlStatus, RiskLevel } from '@ai-shield/assess';
+import { type AssessmentReport, type ControlStatus, measuredLines, type RiskLevel } from '@ai-shield/assess';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -64,6 +64,18 @@ export function assessToHtml(report: AssessmentReport): string {
     );
   }
   h.push('</table>');
+
+  const measured = report.controls.filter((control) => control.measured);
+  if (measured.length) h.push('<h2>Measured effects</h2>');
+  for (const control of measured) {
+    h.push(`<h3><code>${e(control.id)}</code> ${e(control.title)}</h3><ul>`);
+    for (const line of measuredLines(control, report.threats)) {
+      h.push(
+        `<li>${e(line.text)}${line.detail ? `<br><span class="muted">per family: ${e(line.detail)}</span>` : ''}</li>`,
+      );
+    }
+    h.push('</ul>');
+  }
 
   h.push('<h2>Recommendations</h2>');
   if (report.recommendations.length === 0) h.push('<p>None: every relevant control is in place.</p>');

@@ -1,9 +1,9 @@
 /**
- * Markdown rendering of an assessment (for PR comments and wikis): summary, threats, recommendations,
- * one checklist per framework, evidence and warnings.
+ * Markdown rendering of an assessment (for PR comments and wikis): summary, threats, measured effects,
+ * recommendations, one checklist per framework, evidence and warnings.
  * @module
  */
-import type { AssessmentReport } from '@ai-shield/assess';
+import { type AssessmentReport, measuredLines } from '@ai-shield/assess';
 
 /** Escapes text for a Markdown table cell. */
 function cell(text: string): string {
@@ -41,6 +41,20 @@ export function assessToMarkdown(report: AssessmentReport): string {
     out.push(
       `| ${t.id} | ${cell(t.title)} | ${inherent} | ${residual} | ${cell(t.drivers.join('; '))} | ${refs} |`,
     );
+  }
+  const measured = report.controls.filter((control) => control.measured);
+  if (measured.length) {
+    out.push('');
+    out.push('## Measured effects');
+    for (const control of measured) {
+      out.push('');
+      out.push(`### \`${control.id}\` ${control.title}`);
+      out.push('');
+      for (const line of measuredLines(control, report.threats)) {
+        out.push(`- ${line.text}`);
+        if (line.detail) out.push(`  - per family: ${line.detail}`);
+      }
+    }
   }
   out.push('');
   out.push('## Recommendations');

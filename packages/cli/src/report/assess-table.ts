@@ -1,9 +1,10 @@
 /**
  * Terminal rendering of an assessment: the overall level, one row per threat (inherent → residual),
- * the compliance summary per framework and the top recommendations. Coloured when the stream is a TTY.
+ * the measured figures behind measured weights, the compliance summary per framework and the top
+ * recommendations. Coloured when the stream is a TTY.
  * @module
  */
-import type { AssessmentReport, RiskLevel } from '@ai-shield/assess';
+import { type AssessmentReport, measuredLines, type RiskLevel } from '@ai-shield/assess';
 import pc from 'picocolors';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -55,6 +56,11 @@ export function assessToTable(report: AssessmentReport, color: boolean, width = 
         paint(c, t.residual.level, `${t.residual.score} ${t.residual.level}`.padEnd(15)) +
         refs,
     );
+  }
+  for (const control of report.controls.filter((x) => x.measured)) {
+    lines.push('');
+    lines.push(c.bold(`Measured effects: ${control.id}`));
+    for (const line of measuredLines(control, report.threats)) lines.push(`  ${line.text}`);
   }
   lines.push('');
   lines.push(c.bold('Compliance'));

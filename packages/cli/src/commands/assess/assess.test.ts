@@ -70,6 +70,33 @@ describe('ai-shield assess: golden reports', () => {
   });
 });
 
+describe('ai-shield assess: measured effects', () => {
+  it('every format quotes the model-card figures behind the detection weights and names their source', async () => {
+    const report = await runAssess(at('example.deployment.yaml'), {
+      config: at('example.config.mjs'),
+    } as never);
+    const control = report.controls.find((c) => c.id === 'detection.prompt')!;
+    const recall = control.measured!.recall.find((r) => r.measure === 'detection.jailbreak')!;
+    const quoted = `${(recall.rate * 100).toFixed(1)}% of ${recall.n}`;
+    for (const format of ['table', 'md', 'html'] as const) {
+      const text = renderAssessment(report, format);
+      expect(text, format).toContain('Measured effects');
+      expect(text, format).toContain('DETECTION_MODEL_CARD of @ai-shield/core, docs/detection.md');
+      expect(text, format).toContain(`[detection.jailbreak]: ${quoted}`);
+      expect(text, format).toContain('refused (false-positive cost): benign');
+      expect(text, format).toContain('weights used: AIS-LLM01-DIRECT');
+    }
+    const json = JSON.parse(renderAssessment(report, 'json'));
+    const direct = json.threats.find((t: { id: string }) => t.id === 'AIS-LLM01-DIRECT');
+    expect(
+      direct.controls.find((c: { id: string }) => c.id === 'detection.prompt').measured.measures,
+    ).toEqual(['detection.injection', 'detection.jailbreak']);
+    expect(json.controls.find((c: { id: string }) => c.id === 'detection.prompt').measured.basis).toBe(
+      'measured',
+    );
+  });
+});
+
 describe('ai-shield assess: command line', () => {
   it('--fail-on high exits 1 for nothing-on and 0 for the hardened setup', async () => {
     const bad = await cli([
