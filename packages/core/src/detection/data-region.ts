@@ -25,6 +25,13 @@ export interface DataRegion {
   question: number;
 }
 
+// Concept bits read once: the loop below runs per token.
+const IMPERATIVE = C.IMPERATIVE;
+const ANNOUNCE = C.NOTE | C.INSTR;
+const ORDER = C.NEW | C.IMPERATIVE;
+const YOUR = C.YOUR;
+const RESPONSE = C.RESPONSE;
+
 const NONE: DataRegion = { sentences: 0, imperative: 0, addressed: 0, directive: 0, question: 0 };
 
 /** Where the first line ends, when it reads as the user's task over content that follows (>= 200 chars). */
@@ -37,14 +44,6 @@ function taskLineEnd(text: string): number {
 /** Words that the IMPERATIVE class holds for questions; at the start of a statement they are not orders ("When the war ended, ..."). */
 const QUESTION_WORDS = new Set(['what', 'how', 'why', 'who', 'which', 'when', 'where', 'can', 'could']);
 
-function isSentenceEnd(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c === 0x0a) return true;
-  if (c !== 0x2e && c !== 0x21 && c !== 0x3f) return false;
-  const next = text.charCodeAt(i + 1);
-  return Number.isNaN(next) || next === 0x20 || next === 0x0a || next === 0x22 || next === 0x29;
-}
-
 /**
  * Counts instruction-like sentences in the data region of `text` (folded, as the tokens index it).
  * `isDocument`: the whole text is content (an e-mail, a table, code with prose), not a request.
@@ -53,47 +52,68 @@ export function analyzeDataRegion(text: string, t: Tokens, isDocument: boolean):
   const from = isDocument ? 0 : taskLineEnd(text);
   if (from < 0 || t.count === 0) return NONE;
   const out: DataRegion = { sentences: 0, imperative: 0, addressed: 0, directive: 0, question: 0 };
-  let ti = 0;
-  while (ti < t.count && t.start[ti]! < from) ti++;
-  let pos = from;
+  let first = 0;
+  while (first < t.count && t.start[first]! < from) first++;
+  // Walk the words; sentence ends and code fences live in the gaps between words (".", "!", "?" before a
+  // space or line end, a line break, "```"), so only the gaps are read character by character.
   let inFence = false;
   const n = text.length;
-  while (pos < n && ti < t.count) {
-    if (text.startsWith('```', pos)) {
-      inFence = !inFence;
-      const nl = text.indexOf('\n', pos);
-      pos = nl < 0 ? n : nl + 1;
-      while (ti < t.count && t.start[ti]! < pos) ti++;
-      continue;
-    }
-    // The sentence runs to the next end mark; its tokens are [ti, k).
-    let end = pos;
-    while (end < n && !isSentenceEnd(text, end)) end++;
-    let k = ti;
-    while (k < t.count && t.start[k]! < end) k++;
-    const words = k - ti;
-    if (!inFence && words >= 3 && words <= 60) {
-      out.sentences++;
-      const question = text.charCodeAt(end) === 0x3f;
-      if (question) out.question++;
-      const first = t.mask[ti]!;
-      if (first & C.IMPERATIVE && (question || !QUESTION_WORDS.has(text.slice(t.start[ti]!, t.end[ti]!))))
-        out.imperative++;
-      let order = (first & C.IMPERATIVE) !== 0;
-      let announce = false;
-      let addressed = false;
-      for (let i = ti; i < k; i++) {
-        const m = t.mask[i]!;
-        if (m & (C.NOTE | C.INSTR)) announce = true;
-        if (m & (C.NEW | C.IMPERATIVE) && i > ti) order = true;
-        if (m & C.YOUR && !addressed)
-          for (let j = i + 1; j < k && j <= i + 3; j++) if (t.mask[j]! & C.RESPONSE) addressed = true;
+  for (let i = first; i < t.count; i++) {
+    const gapEnd = i + 1 < t.count ? t.start[i + 1]! : n;
+    let end = i + 1 === t.count;
+    let question = false;
+    let fence = false;
+    let backticks = 0;
+    for (let p = t.end[i]!; p < gapEnd; p++) {
+      const c = text.charCodeAt(p);
+      if (c === 0x60) {
+        if (++backticks === 3) fence = true;
+        continue;
       }
-      if (addressed) out.addressed++;
-      if (announce && order) out.directive++;
+      backticks = 0;
+      if (c === 0x0a) end = true;
+      else if (c === 0x2e || c === 0x21 || c === 0x3f) {
+        const next = p + 1 < n ? text.charCodeAt(p + 1) : 0x20;
+        if (next === 0x20 || next === 0x0a || next === 0x22 || next === 0x29 || p + 1 >= gapEnd) {
+          end = true;
+          if (c === 0x3f) question = true;
+        }
+      }
     }
-    ti = k;
-    pos = end + 1;
+    if (!end && !fence) continue;
+    if (!inFence) countSentence(text, t, first, i + 1, question, out);
+    if (fence) inFence = !inFence;
+    first = i + 1;
   }
   return out;
+}
+
+/** Adds the sentence of words [from, to) to the counts when it has 3 to 60 words. */
+function countSentence(
+  text: string,
+  t: Tokens,
+  from: number,
+  to: number,
+  question: boolean,
+  out: DataRegion,
+): void {
+  const words = to - from;
+  if (words < 3 || words > 60) return;
+  out.sentences++;
+  if (question) out.question++;
+  const lead = t.mask[from]!;
+  if (lead & IMPERATIVE && (question || !QUESTION_WORDS.has(text.slice(t.start[from]!, t.end[from]!))))
+    out.imperative++;
+  let order = (lead & IMPERATIVE) !== 0;
+  let announce = false;
+  let addressed = false;
+  for (let i = from; i < to; i++) {
+    const m = t.mask[i]!;
+    if (m & ANNOUNCE) announce = true;
+    if (m & ORDER && i > from) order = true;
+    if (m & YOUR && !addressed)
+      for (let j = i + 1; j < to && j <= i + 3; j++) if (t.mask[j]! & RESPONSE) addressed = true;
+  }
+  if (addressed) out.addressed++;
+  if (announce && order) out.directive++;
 }

@@ -25,12 +25,12 @@ export const DETECTION_MODEL_CARD = {
       },
       "injection": {
         "n": 645,
-        "flag": 0.4217,
-        "block": 0.2062
+        "flag": 0.4248,
+        "block": 0.2047
       },
       "jailbreak": {
         "n": 674,
-        "flag": 0.8769,
+        "flag": 0.8783,
         "block": 0.7641
       },
       "adversarialSuffix": {
@@ -39,7 +39,7 @@ export const DETECTION_MODEL_CARD = {
         "block": 0.3107
       },
       "precisionAtBlock": 0.9915,
-      "f1AtFlag": 0.7932
+      "f1AtFlag": 0.7946
     },
     "all": {
       "benign": {
@@ -54,12 +54,12 @@ export const DETECTION_MODEL_CARD = {
       },
       "injection": {
         "n": 1343,
-        "flag": 0.6128,
-        "block": 0.4751
+        "flag": 0.6143,
+        "block": 0.4743
       },
       "jailbreak": {
         "n": 894,
-        "flag": 0.7629,
+        "flag": 0.764,
         "block": 0.6353
       },
       "adversarialSuffix": {
@@ -68,7 +68,7 @@ export const DETECTION_MODEL_CARD = {
         "block": 0.3107
       },
       "precisionAtBlock": 0.9929,
-      "f1AtFlag": 0.792
+      "f1AtFlag": 0.7929
     }
   },
   "robustness": {
@@ -160,7 +160,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 164,
-        "flag": 0.311,
+        "flag": 0.3232,
         "block": 0.0305
       }
     },
@@ -181,7 +181,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 167,
         "flag": 0.485,
-        "block": 0.2814
+        "block": 0.2754
       }
     },
     {
@@ -210,7 +210,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 431,
-        "flag": 0.8492,
+        "flag": 0.8515,
         "block": 0.6984
       }
     },
@@ -502,7 +502,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 164,
-        "flag": 0.311,
+        "flag": 0.3232,
         "block": 0.0305
       }
     },
@@ -533,7 +533,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 167,
         "flag": 0.485,
-        "block": 0.2814
+        "block": 0.2754
       }
     },
     {
@@ -542,7 +542,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 440,
-        "flag": 0.8523,
+        "flag": 0.8545,
         "block": 0.7045
       }
     },
