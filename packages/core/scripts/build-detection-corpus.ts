@@ -30,6 +30,7 @@ import {
   plainDocuments,
   securityQuestions,
 } from './corpus/synthetic-benign.js';
+import { TASKTRACKER, taskTrackerRows, XQUAD_COMMIT } from './corpus/tasktracker.js';
 import type { CorpusRow } from './corpus/types.js';
 import { CORPUS_DIR } from './train-detector.js';
 
@@ -140,6 +141,21 @@ function main(): void {
 
   const pub: CorpusRow[] = [];
   for (const s of PUBLIC_SOURCES) pub.push(...count(s.rows(snapshotReader(mirror, s.repository, s.commit))));
+  // TaskTracker's injections ride on XQuAD paragraphs the xquad rows above do not use.
+  const usedParagraphs = new Set(
+    pub
+      .filter((r) => r.source === 'xquad')
+      .map((r) => r.text.replace(/^Summarize the following text:\n\n/, '')),
+  );
+  pub.push(
+    ...count(
+      taskTrackerRows(
+        snapshotReader(mirror, TASKTRACKER.repository, TASKTRACKER.commit),
+        snapshotReader(mirror, 'google-deepmind/xquad', XQUAD_COMMIT),
+        usedParagraphs,
+      ),
+    ),
+  );
   writeJsonl(resolve(CORPUS_DIR, 'public.jsonl'), pub);
 
   const goals = advbenchGoals(snapshotReader(mirror, ADVBENCH.repository, ADVBENCH.commit));
@@ -179,7 +195,7 @@ function main(): void {
         licence,
         selection: `as in the original dev corpus (rows used as ${used})`,
       })),
-      ...PUBLIC_SOURCES.map((s) => ({
+      ...[...PUBLIC_SOURCES, TASKTRACKER].map((s) => ({
         source: s.source,
         kind: 'public',
         file: 'public.jsonl',

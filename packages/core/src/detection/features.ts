@@ -55,6 +55,10 @@ export const DENSE_FEATURES = [
   'typo.repaired',
   'len.log',
   'ctx.defensive',
+  'data.imperative',
+  'data.addressed',
+  'data.directive',
+  'data.question',
 ] as const;
 
 export type DenseName = (typeof DENSE_FEATURES)[number];

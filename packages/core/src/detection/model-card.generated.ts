@@ -4,77 +4,77 @@
 /** Held-out quality of `scanPrompt` (rates are shares of rows at or above the flag / block threshold). */
 export const DETECTION_MODEL_CARD = {
   "generatedBy": "pnpm train:detector",
-  "trainedOn": "data/detection 5248 rows, seed 1",
+  "trainedOn": "data/detection 5448 rows, seed 1",
   "calibration": {
-    "flag": 0.64,
-    "block": 0.895
+    "flag": 0.67,
+    "block": 0.9
   },
-  "rows": 5425,
-  "groups": 26,
+  "rows": 5625,
+  "groups": 27,
   "headline": {
     "public": {
       "benign": {
-        "n": 1950,
-        "flag": 0.0046,
-        "block": 0.0005
+        "n": 2016,
+        "flag": 0.0084,
+        "block": 0.001
       },
       "hardNegative": {
         "n": 472,
         "flag": 0.0275,
-        "block": 0.0064
+        "block": 0.0085
       },
       "injection": {
-        "n": 511,
-        "flag": 0.454,
-        "block": 0.1409
+        "n": 645,
+        "flag": 0.4248,
+        "block": 0.2047
       },
       "jailbreak": {
         "n": 674,
-        "flag": 0.8798,
-        "block": 0.77
+        "flag": 0.8783,
+        "block": 0.7641
       },
       "adversarialSuffix": {
         "n": 177,
-        "flag": 0.8023,
-        "block": 0.3333
+        "flag": 0.791,
+        "block": 0.3107
       },
-      "precisionAtBlock": 0.9939,
-      "f1AtFlag": 0.8226
+      "precisionAtBlock": 0.9915,
+      "f1AtFlag": 0.7946
     },
     "all": {
       "benign": {
-        "n": 2643,
-        "flag": 0.0299,
-        "block": 0.0004
+        "n": 2709,
+        "flag": 0.0292,
+        "block": 0.0018
       },
       "hardNegative": {
         "n": 502,
-        "flag": 0.0359,
-        "block": 0.006
+        "flag": 0.0319,
+        "block": 0.008
       },
       "injection": {
-        "n": 1209,
-        "flag": 0.6576,
-        "block": 0.4781
+        "n": 1343,
+        "flag": 0.6143,
+        "block": 0.4743
       },
       "jailbreak": {
         "n": 894,
-        "flag": 0.7718,
-        "block": 0.6398
+        "flag": 0.764,
+        "block": 0.6353
       },
       "adversarialSuffix": {
         "n": 177,
-        "flag": 0.8023,
-        "block": 0.3333
+        "flag": 0.791,
+        "block": 0.3107
       },
-      "precisionAtBlock": 0.9967,
-      "f1AtFlag": 0.8127
+      "precisionAtBlock": 0.9929,
+      "f1AtFlag": 0.7929
     }
   },
   "robustness": {
     "n": 196,
     "flag": 0.9694,
-    "block": 0.9541,
+    "block": 0.949,
     "perFamily": [
       {
         "key": "robust-filler",
@@ -103,7 +103,7 @@ export const DETECTION_MODEL_CARD = {
         "rates": {
           "n": 30,
           "flag": 0.8667,
-          "block": 0.8
+          "block": 0.7667
         }
       },
       {
@@ -151,7 +151,7 @@ export const DETECTION_MODEL_CARD = {
   "multilingual": {
     "n": 154,
     "flag": 0.9935,
-    "block": 0.9805
+    "block": 0.9675
   },
   "perSource": [
     {
@@ -160,8 +160,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 164,
-        "flag": 0.4024,
-        "block": 0.0915
+        "flag": 0.3232,
+        "block": 0.0305
       }
     },
     {
@@ -170,8 +170,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 167,
-        "flag": 0.497,
-        "block": 0.2515
+        "flag": 0.6826,
+        "block": 0.3772
       }
     },
     {
@@ -180,8 +180,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 167,
-        "flag": 0.4311,
-        "block": 0.024
+        "flag": 0.485,
+        "block": 0.2754
       }
     },
     {
@@ -190,7 +190,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 122,
-        "flag": 0.8852,
+        "flag": 0.8934,
         "block": 0.8852
       }
     },
@@ -210,8 +210,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 431,
-        "flag": 0.8585,
-        "block": 0.703
+        "flag": 0.8515,
+        "block": 0.6984
       }
     },
     {
@@ -221,7 +221,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 25,
         "flag": 0.92,
-        "block": 0.56
+        "block": 0.48
       }
     },
     {
@@ -230,8 +230,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 112,
-        "flag": 0.9464,
-        "block": 0.8839
+        "flag": 0.9554,
+        "block": 0.8661
       }
     },
     {
@@ -240,8 +240,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 152,
-        "flag": 0.7829,
-        "block": 0.2961
+        "flag": 0.7697,
+        "block": 0.2829
       }
     },
     {
@@ -260,8 +260,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 150,
-        "flag": 0.56,
-        "block": 0.4467
+        "flag": 0.5533,
+        "block": 0.48
       }
     },
     {
@@ -270,8 +270,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 260,
-        "flag": 0.7923,
-        "block": 0.7269
+        "flag": 0.7846,
+        "block": 0.7154
       }
     },
     {
@@ -281,7 +281,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 138,
         "flag": 1,
-        "block": 0.9855
+        "block": 0.971
       }
     },
     {
@@ -290,7 +290,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.4409,
+        "flag": 0.4136,
         "block": 0.2409
       }
     },
@@ -300,8 +300,18 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 150,
-        "flag": 0.9,
-        "block": 0.76
+        "flag": 0.84,
+        "block": 0.7533
+      }
+    },
+    {
+      "key": "tasktracker/injection",
+      "label": "attack",
+      "kind": "public",
+      "rates": {
+        "n": 134,
+        "flag": 0.1119,
+        "block": 0.0522
       }
     },
     {
@@ -310,7 +320,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 122,
-        "flag": 0.0738,
+        "flag": 0.0656,
         "block": 0.0246
       }
     },
@@ -330,8 +340,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 27,
-        "flag": 0,
-        "block": 0
+        "flag": 0.037,
+        "block": 0.037
       }
     },
     {
@@ -340,7 +350,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 256,
-        "flag": 0,
+        "flag": 0.0039,
         "block": 0
       }
     },
@@ -350,7 +360,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 300,
-        "flag": 0.02,
+        "flag": 0.03,
         "block": 0.0033
       }
     },
@@ -361,7 +371,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 300,
         "flag": 0.0133,
-        "block": 0
+        "block": 0.0033
       }
     },
     {
@@ -390,7 +400,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 288,
-        "flag": 0.0104,
+        "flag": 0.0208,
         "block": 0
       }
     },
@@ -400,7 +410,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 10,
-        "flag": 0,
+        "flag": 0.1,
         "block": 0
       }
     },
@@ -430,8 +440,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.0636,
-        "block": 0
+        "flag": 0.0909,
+        "block": 0.0136
       }
     },
     {
@@ -440,7 +450,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 380,
-        "flag": 0.1447,
+        "flag": 0.1079,
         "block": 0
       }
     },
@@ -450,7 +460,17 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 30,
-        "flag": 0.1667,
+        "flag": 0.1,
+        "block": 0
+      }
+    },
+    {
+      "key": "tasktracker/benign",
+      "label": "benign",
+      "kind": "public",
+      "rates": {
+        "n": 66,
+        "flag": 0,
         "block": 0
       }
     },
@@ -472,8 +492,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 177,
-        "flag": 0.8023,
-        "block": 0.3333
+        "flag": 0.791,
+        "block": 0.3107
       }
     },
     {
@@ -482,8 +502,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 164,
-        "flag": 0.4024,
-        "block": 0.0915
+        "flag": 0.3232,
+        "block": 0.0305
       }
     },
     {
@@ -491,9 +511,9 @@ export const DETECTION_MODEL_CARD = {
       "label": "attack",
       "kind": "public",
       "rates": {
-        "n": 159,
-        "flag": 0.5786,
-        "block": 0.4717
+        "n": 293,
+        "flag": 0.3618,
+        "block": 0.2969
       }
     },
     {
@@ -502,8 +522,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 167,
-        "flag": 0.497,
-        "block": 0.2515
+        "flag": 0.6826,
+        "block": 0.3772
       }
     },
     {
@@ -512,8 +532,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 167,
-        "flag": 0.4311,
-        "block": 0.024
+        "flag": 0.485,
+        "block": 0.2754
       }
     },
     {
@@ -522,8 +542,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 440,
-        "flag": 0.8614,
-        "block": 0.7091
+        "flag": 0.8545,
+        "block": 0.7045
       }
     },
     {
@@ -532,8 +552,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 112,
-        "flag": 0.9464,
-        "block": 0.8839
+        "flag": 0.9554,
+        "block": 0.8661
       }
     },
     {
@@ -542,7 +562,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 122,
-        "flag": 0.8852,
+        "flag": 0.8934,
         "block": 0.8852
       }
     },
@@ -563,7 +583,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 138,
         "flag": 1,
-        "block": 0.9855
+        "block": 0.971
       }
     },
     {
@@ -573,7 +593,7 @@ export const DETECTION_MODEL_CARD = {
       "rates": {
         "n": 174,
         "flag": 0.8506,
-        "block": 0.8103
+        "block": 0.8046
       }
     },
     {
@@ -582,8 +602,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 86,
-        "flag": 0.6744,
-        "block": 0.5581
+        "flag": 0.6512,
+        "block": 0.5349
       }
     },
     {
@@ -592,7 +612,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.4409,
+        "flag": 0.4136,
         "block": 0.2409
       }
     },
@@ -602,8 +622,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 150,
-        "flag": 0.9,
-        "block": 0.76
+        "flag": 0.84,
+        "block": 0.7533
       }
     },
     {
@@ -622,8 +642,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 370,
-        "flag": 0.0459,
-        "block": 0.0027
+        "flag": 0.0649,
+        "block": 0.0081
       }
     },
     {
@@ -632,8 +652,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 150,
-        "flag": 0.02,
-        "block": 0
+        "flag": 0.0333,
+        "block": 0.0067
       }
     },
     {
@@ -641,8 +661,8 @@ export const DETECTION_MODEL_CARD = {
       "label": "benign",
       "kind": "public",
       "rates": {
-        "n": 232,
-        "flag": 0.0431,
+        "n": 298,
+        "flag": 0,
         "block": 0
       }
     },
@@ -662,8 +682,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 27,
-        "flag": 0,
-        "block": 0
+        "flag": 0.037,
+        "block": 0.037
       }
     },
     {
@@ -672,7 +692,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 256,
-        "flag": 0,
+        "flag": 0.0039,
         "block": 0
       }
     },
@@ -682,7 +702,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 220,
-        "flag": 0.2045,
+        "flag": 0.1864,
         "block": 0
       }
     },
@@ -692,7 +712,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 298,
-        "flag": 0.0101,
+        "flag": 0.0235,
         "block": 0
       }
     },
@@ -732,8 +752,8 @@ export const DETECTION_MODEL_CARD = {
       "kind": "public",
       "rates": {
         "n": 422,
-        "flag": 0.0308,
-        "block": 0.0071
+        "flag": 0.0284,
+        "block": 0.0095
       }
     },
     {
@@ -742,7 +762,7 @@ export const DETECTION_MODEL_CARD = {
       "kind": "synthetic",
       "rates": {
         "n": 30,
-        "flag": 0.1667,
+        "flag": 0.1,
         "block": 0
       }
     }

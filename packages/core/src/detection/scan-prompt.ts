@@ -31,6 +31,7 @@ import {
   STRONG_RULE,
   taskAboutContent,
 } from './context.js';
+import { analyzeDataRegion } from './data-region.js';
 import { base64Regions, findEncodedSegments } from './decode.js';
 import { DENSE_SIZE, type DenseName, denseIndex } from './features.js';
 import { floodStats, suffixStats } from './gibberish.js';
@@ -434,6 +435,12 @@ export function analyzePrompt(
   );
   set('ctx.document', doc.shape.isDocument ? Math.min(1, doc.shape.lines / 20 + 0.3) : 0);
   set('ctx.task_about_content', taskAboutContent(tokens) ? 1 : 0);
+  // Sentences inside supplied content that give orders, address "your answer" or announce instructions.
+  const data = analyzeDataRegion(folded, tokens, doc.shape.isDocument);
+  set('data.imperative', Math.min(1, data.imperative / 2));
+  set('data.addressed', Math.min(1, data.addressed));
+  set('data.directive', Math.min(1, data.directive / 2));
+  set('data.question', Math.min(1, data.question / 2));
   set('typo.repaired', Math.min(1, typos / 2));
   set('len.log', Math.min(1, Math.log2(1 + tokens.count) / 12));
 
