@@ -12,6 +12,7 @@ export {
   signWebhook,
   type WebhookAlerterOptions,
 } from './alerts/webhook.js';
+export type * from './alerts/window-store.js';
 export { canonicalJson } from './audit/canonical.js';
 export { type AuditLog, type AuditLogOptions, createAuditLog } from './audit/log.js';
 export { createMemorySink, type MemorySink } from './audit/memory-sink.js';
@@ -79,6 +80,8 @@ export {
   type WebHandler,
 } from './dashboard/handler.js';
 export type { DashboardOptions, MetricsOptions } from './dashboard/options.js';
+export type { BaselineMoments, BaselineStore, Moments } from './detection/baseline-store.js';
+export type { BehaviorRecordInput, BehaviorRecordResult, BehaviorStore } from './detection/behavior-store.js';
 export * from './detection/index.js';
 export * from './errors.js';
 export { incidentsFromEntry } from './incidents/derive.js';
@@ -105,6 +108,7 @@ export {
   toProblem,
   toResponseProblem,
 } from './shield.js';
+export type * from './stores/types.js';
 export type { AuditChainStatus } from './telemetry/audit-watch.js';
 export { PROMETHEUS_CONTENT_TYPE } from './telemetry/prometheus.js';
 export type { RecorderSnapshot } from './telemetry/recorder.js';

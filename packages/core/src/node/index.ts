@@ -21,6 +21,7 @@ export {
 export { readNodeBody } from './read-body.js';
 export { createRedisNonceStore, type RedisNonceStoreOptions } from './redis-nonce-store.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
+export { createRedisStores, type RedisStores, type RedisStoresOptions } from './redis-stores.js';
 export {
   alertEmail,
   createSmtpAlerter,
