@@ -278,6 +278,13 @@ export const ENV_SETTINGS: EnvSetting[] = [
   setting('AUDIT_LOG_PATH', 'audit.path', text, 'a file path'),
   setting('SECURITY_LOG_PATH', 'audit.dir', text, 'a folder for security_{model}_{date}.log files'),
   setting(
+    [],
+    'audit.instance',
+    text,
+    "this instance's name (in every entry and checkpoint, and in its audit file names)",
+    { name: 'AI_SHIELD_AUDIT_INSTANCE' },
+  ),
+  setting(
     'AUDIT_HMAC_KEY',
     'audit.hmacKey',
     text,

@@ -21,11 +21,13 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '../alerts/types.js';
 import type { AlertWindowStore } from '../alerts/window-store.js';
+import type { AuditHeadStore } from '../audit/types.js';
 import type { BaselineMoments, BaselineStore } from '../detection/baseline-store.js';
 import { parseBaselineMoments } from '../detection/baseline-store.js';
 import type { BehaviorStore } from '../detection/behavior-store.js';
 import type { Incident, IncidentStore } from '../incidents/types.js';
 import type { ShieldStores } from '../stores/types.js';
+import { createRedisAuditHeads } from './audit-heads.js';
 import { createRedisNonceStore } from './redis-nonce-store.js';
 import {
   ALERT_CLOSE,
@@ -51,8 +53,11 @@ export interface RedisStoresOptions {
   baselineTtlSec?: number;
 }
 
-/** The stores `createRedisStores` returns: every member of `ShieldStores`. */
-export type RedisStores = Required<ShieldStores>;
+/**
+ * The stores `createRedisStores` returns: every member of `ShieldStores`, plus `auditHeads`, which
+ * `withNodeSinks` uses to publish each instance's audit head record (see audit-heads.ts).
+ */
+export type RedisStores = Required<ShieldStores> & { auditHeads: AuditHeadStore };
 
 /** Keeps keys short and free of odd bytes whatever the id (client keys, group keys, routes). */
 function keyPart(value: string): string {
@@ -206,5 +211,6 @@ export function createRedisStores(client: unknown, options: RedisStoresOptions =
     behavior,
     baselines,
     alerts,
+    auditHeads: createRedisAuditHeads(client, { keyPrefix: prefix }),
   };
 }
