@@ -224,6 +224,9 @@ export const ENV_SETTINGS: EnvSetting[] = [
       ),
     'seconds (1.0), or a duration: 500ms, 2s; 0 disables',
   ),
+  setting([], 'rate.storeTimeoutMs', positiveInt, 'milliseconds (250)', {
+    name: 'AI_SHIELD_STORE_TIMEOUT_MS',
+  }),
   setting(
     ['MAX_FAILED_ATTEMPTS', 'FAILED_ATTEMPTS_THRESHOLD'],
     'rate.failedAttempts.max',
