@@ -2,12 +2,7 @@
  * The example app: POST /v1/chat, POST /v1/predict, GET /healthz, protected by one line of AI Shield.
  */
 import { withNodeSinks } from '@ai-shield/core/node';
-import {
-  chatModel,
-  decisionDebugHeaders,
-  exampleEndpoints,
-  predictModel,
-} from '@ai-shield/example-shared';
+import { chatModel, decisionDebugHeaders, exampleEndpoints, predictModel } from '@ai-shield/example-shared';
 import { exampleNodeOptions } from '@ai-shield/example-shared/node';
 import { aiShield, aiShieldErrorHandler } from '@ai-shield/express';
 import express from 'express';

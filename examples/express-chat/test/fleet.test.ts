@@ -109,7 +109,8 @@ describe.skipIf(!redisAvailable())('two example instances sharing one Redis', ()
   const mails: string[] = [];
   let logs: string;
   let instances: Instance[] = [];
-  const [a, b] = [0, 1].map((i) => () => instances[i]!);
+  const a = () => instances[0]!;
+  const b = () => instances[1]!;
 
   beforeAll(async () => {
     redis = await startRedis();
