@@ -13,6 +13,7 @@ export {
   type WebhookAlerterOptions,
 } from './alerts/webhook.js';
 export type * from './alerts/window-store.js';
+export { createMemoryAlertWindowStore } from './alerts/window-store.js';
 export { canonicalJson } from './audit/canonical.js';
 export { type AuditLog, type AuditLogOptions, createAuditLog } from './audit/log.js';
 export { createMemorySink, type MemorySink } from './audit/memory-sink.js';
@@ -80,8 +81,19 @@ export {
   type WebHandler,
 } from './dashboard/handler.js';
 export type { DashboardOptions, MetricsOptions } from './dashboard/options.js';
-export type { BaselineMoments, BaselineStore, Moments } from './detection/baseline-store.js';
-export type { BehaviorRecordInput, BehaviorRecordResult, BehaviorStore } from './detection/behavior-store.js';
+export {
+  type BaselineMoments,
+  type BaselineStore,
+  createMemoryBaselineStore,
+  type Moments,
+} from './detection/baseline-store.js';
+export {
+  type BehaviorRecordInput,
+  type BehaviorRecordResult,
+  type BehaviorStore,
+  createMemoryBehaviorStore,
+  type MemoryBehaviorStoreOptions,
+} from './detection/behavior-store.js';
 export * from './detection/index.js';
 export * from './errors.js';
 export { incidentsFromEntry } from './incidents/derive.js';
@@ -108,6 +120,7 @@ export {
   toProblem,
   toResponseProblem,
 } from './shield.js';
+export { createMemoryStores } from './stores/memory.js';
 export type * from './stores/types.js';
 export type { AuditChainStatus } from './telemetry/audit-watch.js';
 export { PROMETHEUS_CONTENT_TYPE } from './telemetry/prometheus.js';

@@ -49,3 +49,42 @@ export interface AlertWindowStore {
   /** A side-effect-free call to find out whether the store answers again. */
   probe(): Promise<unknown>;
 }
+
+/**
+ * Alert windows in memory (several shields in one process or isolate, and tests); the same rules as the
+ * Redis script: a window older than `windowSec` starts over, the incident that reaches the threshold
+ * fires, at most five samples are kept. At most `maxGroups` windows (oldest dropped).
+ */
+export function createMemoryAlertWindowStore(options: { maxGroups?: number } = {}): AlertWindowStore {
+  const maxGroups = options.maxGroups ?? 10_000;
+  const windows = new Map<
+    string,
+    { start: number; count: number; fired: number; last: number; samples: Alert['samples'] }
+  >();
+  return {
+    kind: 'memory',
+    async hit({ id, at, windowSec, threshold, sample }) {
+      let window = windows.get(id);
+      if (!window || at - window.start >= windowSec * 1000) {
+        window = { start: at, count: 0, fired: 0, last: at, samples: [] };
+        windows.delete(id);
+        windows.set(id, window);
+        if (windows.size > maxGroups) windows.delete(windows.keys().next().value as string);
+      }
+      window.count += 1;
+      if (at > window.last) window.last = at;
+      if (window.samples.length < 5) window.samples.push(sample);
+      const fire = window.fired === 0 && window.count >= threshold;
+      if (fire) window.fired = window.count;
+      return { count: window.count, start: window.start, fire, samples: fire ? [...window.samples] : [] };
+    },
+    async close(id, start) {
+      const window = windows.get(id);
+      if (!window || window.start !== start) return undefined;
+      return { count: window.count, firedAt: window.fired, last: window.last, samples: [...window.samples] };
+    },
+    async probe() {
+      return true;
+    },
+  };
+}

@@ -119,3 +119,25 @@ export function parseBaselineMoments(value: unknown): BaselineMoments {
   }
   return out;
 }
+
+/**
+ * The baseline store in memory (several shields in one process or isolate, and tests); the same merge as
+ * the Redis script.
+ */
+export function createMemoryBaselineStore(options: { maxRoutes?: number } = {}): BaselineStore {
+  const maxRoutes = options.maxRoutes ?? 1024;
+  const routes = new Map<string, BaselineMoments>();
+  return {
+    kind: 'memory',
+    async merge(route, delta, maxSamples) {
+      const merged = mergeBaselineMoments(routes.get(route) ?? emptyBaselineMoments(), delta, maxSamples);
+      routes.delete(route);
+      routes.set(route, merged);
+      if (routes.size > maxRoutes) routes.delete(routes.keys().next().value as string);
+      return parseBaselineMoments(JSON.parse(JSON.stringify(merged)));
+    },
+    async probe() {
+      return true;
+    },
+  };
+}

@@ -64,3 +64,58 @@ export function decodeBehaviorEntry(text: unknown): BehaviorEntry | undefined {
   if (![route, modality, hi, lo, exact, at].every((n) => Number.isFinite(n))) return undefined;
   return { route: route!, modality: modality!, hi: hi!, lo: lo!, exact: exact!, at: at! };
 }
+
+/** Options of {@link createMemoryBehaviorStore}. */
+export interface MemoryBehaviorStoreOptions {
+  /** Clients kept; the least recently seen is dropped beyond. Default 10,000. */
+  maxClients?: number;
+  /** Clock, ms (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * The behaviour store in memory: what `createRedisStores` keeps in Redis, for several shields in one
+ * process or isolate (e.g. one per tenant) that must see a client as one, and for tests.
+ * @example
+ * const behavior = createMemoryBehaviorStore();
+ * const shields = tenants.map((tenant) => createShield({ stores: { behavior } }));
+ */
+export function createMemoryBehaviorStore(options: MemoryBehaviorStoreOptions = {}): BehaviorStore {
+  const maxClients = options.maxClients ?? 10_000;
+  const now = options.now ?? Date.now;
+  const clients = new Map<string, { history: string[]; expires: number }>();
+  const repeats = new Map<string, { count: number; expires: number }>();
+  const trim = <T>(map: Map<string, T>) => {
+    while (map.size > maxClients) map.delete(map.keys().next().value as string);
+  };
+  return {
+    kind: 'memory',
+    async record(input) {
+      const at = now();
+      const found = clients.get(input.client);
+      const history = found && found.expires > at ? found.history : [];
+      const previous = history.slice(0, input.historySize);
+      const next = [...input.entries].reverse().concat(previous).slice(0, input.historySize);
+      clients.delete(input.client);
+      clients.set(input.client, { history: next, expires: at + input.ttlSec * 1000 });
+      trim(clients);
+      let count: number | undefined;
+      if (input.repeatKey) {
+        const counter = repeats.get(input.repeatKey);
+        const live =
+          counter && counter.expires > at
+            ? counter
+            : { count: 0, expires: at + input.repeatWindowSec * 1000 };
+        live.count += 1;
+        repeats.delete(input.repeatKey);
+        repeats.set(input.repeatKey, live);
+        trim(repeats);
+        count = live.count;
+      }
+      return { history: previous, ...(count !== undefined ? { repeats: count } : {}) };
+    },
+    async probe() {
+      return true;
+    },
+  };
+}

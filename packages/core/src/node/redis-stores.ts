@@ -14,8 +14,8 @@
  * Set the client's own `commandTimeout` too, and prefer `enableOfflineQueue: false` (ioredis), so that
  * commands the shield stopped waiting for do not pile up in the client.
  *
- * Keys live under `keyPrefix` (default `ais`); a Lua call touches one client's or one group's keys only
- * (for Redis Cluster, use one shard per fleet or a proxy).
+ * Keys live under `keyPrefix` (default `ais`); a Lua call touches one client's or one group's keys only,
+ * which share a hash tag (`{...}`), so the scripts also run on Redis Cluster.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -61,7 +61,7 @@ export type RedisStores = Required<ShieldStores> & { auditHeads: AuditHeadStore 
 
 /** Keeps keys short and free of odd bytes whatever the id (client keys, group keys, routes). */
 function keyPart(value: string): string {
-  if (value.length <= 120 && /^[\w.:@/*-]*$/.test(value)) return value;
+  if (value.length <= 120 && /^[\w.:@/*|-]*$/.test(value)) return value;
   return `h${createHash('sha256').update(value).digest('base64url').slice(0, 22)}`;
 }
 
@@ -126,8 +126,10 @@ export function createRedisStores(client: unknown, options: RedisStoresOptions =
     kind: 'redis',
     ...backend,
     async record(input) {
-      const keys = [`${prefix}:bh:${keyPart(input.client)}`];
-      if (input.repeatKey) keys.push(`${prefix}:bhr:${keyPart(input.repeatKey)}`);
+      // One hash tag per client: both keys live on the same Redis Cluster slot.
+      const client = `${prefix}:bh:{${keyPart(input.client)}}`;
+      const keys = [client];
+      if (input.repeatKey) keys.push(`${client}:r:${keyPart(input.repeatKey)}`);
       const reply = (await scripts.run(BEHAVIOR_RECORD, keys, [
         input.historySize,
         Math.max(1, Math.ceil(input.ttlSec)),
@@ -159,7 +161,7 @@ export function createRedisStores(client: unknown, options: RedisStoresOptions =
   };
 
   const alertKeys = (id: string) => {
-    const key = `${prefix}:al:${keyPart(id.replace(/\u0000/g, '|'))}`;
+    const key = `${prefix}:al:{${keyPart(id.replace(/\u0000/g, '|'))}}`;
     return [key, `${key}:s`];
   };
   const samplesOf = (rows: unknown): Alert['samples'] =>
