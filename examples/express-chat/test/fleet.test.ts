@@ -146,8 +146,11 @@ describe.skipIf(!redisAvailable())('two example instances sharing one Redis', ()
       AI_SHIELD_DEBUG_HEADERS: '1',
     });
     instances = await Promise.all([startInstance('a', env('api-a')), startInstance('b', env('api-b'))]);
-    // Both are connected to Redis once a first request has passed through each without falling back.
-    await wait(300);
+    // Both use Redis once their incident summary covers the fleet (a call made before the client connected
+    // falls back and marks the store down for a second; the next call after that probes again).
+    for (const instance of instances) {
+      for (let i = 0; i < 10 && (await summary(instance)).summary.partial !== undefined; i++) await wait(1100);
+    }
   });
 
   afterAll(async () => {
