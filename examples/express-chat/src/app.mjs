@@ -2,18 +2,16 @@
  * The example app: POST /v1/chat, POST /v1/predict, GET /healthz, protected by one line of AI Shield.
  */
 import { withNodeSinks } from '@ai-shield/core/node';
-import {
-  chatModel,
-  decisionDebugHeaders,
-  exampleEndpoints,
-  exampleShieldOptions,
-  predictModel,
-} from '@ai-shield/example-shared';
+import { chatModel, decisionDebugHeaders, exampleEndpoints, predictModel } from '@ai-shield/example-shared';
+import { exampleNodeOptions } from '@ai-shield/example-shared/node';
 import { aiShield, aiShieldErrorHandler } from '@ai-shield/express';
 import express from 'express';
 
-/** Shield options shared by every example app (examples/shared). */
-export const shieldOptions = exampleShieldOptions('express-chat');
+/**
+ * Shield options shared by every example app (examples/shared); with REDIS_URL set, all shared state
+ * (budgets, lockouts, incidents, behaviour, baselines, alert windows, audit heads) lives in that Redis.
+ */
+export const shieldOptions = exampleNodeOptions('express-chat');
 
 function exposeDecision(req, res, next) {
   res.set(decisionDebugHeaders(req.aiShield));

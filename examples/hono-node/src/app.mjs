@@ -2,19 +2,17 @@
  * The example app: POST /v1/chat, POST /v1/predict, GET /healthz, protected by one line of AI Shield.
  */
 
-import {
-  chatModel,
-  decisionDebugHeaders,
-  exampleEndpoints,
-  exampleShieldOptions,
-  predictModel,
-} from '@ai-shield/example-shared';
+import { chatModel, decisionDebugHeaders, exampleEndpoints, predictModel } from '@ai-shield/example-shared';
+import { exampleNodeOptions } from '@ai-shield/example-shared/node';
 import { aiShield } from '@ai-shield/hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
-/** Shield options shared by every example app (examples/shared). */
-export const shieldOptions = exampleShieldOptions('hono-node');
+/**
+ * Shield options shared by every example app (examples/shared); with REDIS_URL set, all shared state
+ * (budgets, lockouts, incidents, behaviour, baselines, alert windows, audit heads) lives in that Redis.
+ */
+export const shieldOptions = exampleNodeOptions('hono-node');
 
 export function createApp(options = {}) {
   const app = new Hono();

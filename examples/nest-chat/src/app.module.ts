@@ -8,9 +8,9 @@ import {
   chatModel,
   decisionDebugHeaders,
   exampleEndpoints,
-  exampleShieldOptions,
   predictModel,
 } from '@ai-shield/example-shared';
+import { exampleNodeOptions } from '@ai-shield/example-shared/node';
 import {
   AiShieldDashboardModule,
   AiShieldGuard,
@@ -34,8 +34,11 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
-/** Shield options shared by every example app (examples/shared). */
-export const shieldOptions: AiShieldModuleOptions = exampleShieldOptions('nest-chat');
+/**
+ * Shield options shared by every example app (examples/shared); with REDIS_URL set, all shared state
+ * (budgets, lockouts, incidents, behaviour, baselines, alert windows, audit heads) lives in that Redis.
+ */
+export const shieldOptions: AiShieldModuleOptions = exampleNodeOptions('nest-chat');
 
 @Controller()
 class ChatController {

@@ -12,6 +12,8 @@ export {
   signWebhook,
   type WebhookAlerterOptions,
 } from './alerts/webhook.js';
+export type * from './alerts/window-store.js';
+export { createMemoryAlertWindowStore } from './alerts/window-store.js';
 export { canonicalJson } from './audit/canonical.js';
 export { type AuditLog, type AuditLogOptions, createAuditLog } from './audit/log.js';
 export { createMemorySink, type MemorySink } from './audit/memory-sink.js';
@@ -79,6 +81,19 @@ export {
   type WebHandler,
 } from './dashboard/handler.js';
 export type { DashboardOptions, MetricsOptions } from './dashboard/options.js';
+export {
+  type BaselineMoments,
+  type BaselineStore,
+  createMemoryBaselineStore,
+  type Moments,
+} from './detection/baseline-store.js';
+export {
+  type BehaviorRecordInput,
+  type BehaviorRecordResult,
+  type BehaviorStore,
+  createMemoryBehaviorStore,
+  type MemoryBehaviorStoreOptions,
+} from './detection/behavior-store.js';
 export * from './detection/index.js';
 export * from './errors.js';
 export { incidentsFromEntry } from './incidents/derive.js';
@@ -105,6 +120,8 @@ export {
   toProblem,
   toResponseProblem,
 } from './shield.js';
+export { createMemoryStores } from './stores/memory.js';
+export type * from './stores/types.js';
 export type { AuditChainStatus } from './telemetry/audit-watch.js';
 export { PROMETHEUS_CONTENT_TYPE } from './telemetry/prometheus.js';
 export type { RecorderSnapshot } from './telemetry/recorder.js';

@@ -151,8 +151,10 @@ function combine(ctx: RequestContext): number {
  * const decision = await shield.protect({ method: 'POST', path: '/v1/chat', headers, socketIp, bodyText });
  * if (isDenied(decision)) return toProblem(decision);
  */
-export function createShield(input: ShieldOptions = {}): Shield {
+export function createShield(given: ShieldOptions = {}): Shield {
+  const input = withSharedRateStore(given);
   const { options, routes, notices } = resolveOptions(input);
+  const stores = options.stores ?? {};
   const logger = options.logger ?? consoleLogger;
   for (const notice of notices) logger.warn(notice);
   const resolveIp = createClientIpResolver(options.trustProxy, { ipv6Subnet: options.ipv6Subnet });
@@ -160,9 +162,17 @@ export function createShield(input: ShieldOptions = {}): Shield {
   // Counters for the dashboard and /metrics, and OpenTelemetry when the app registered an SDK.
   const telemetry = createTelemetry(options, () => monitor.auditLog?.stats);
   // Audit log, incidents and alerts (audit/, incidents/, alerts/): nothing starts until first use.
+  // One guard per store connection, shared by every stage and store on it (rate/store-guard.ts).
+  const guards = createStoreGuards();
   const monitor = createSecurityMonitor(options, logger, {
     onIncident: telemetry.incident,
     wrapSink: telemetry.wrapAuditSink,
+    shared: {
+      ...(stores.incidents ? { incidents: stores.incidents } : {}),
+      ...(stores.alerts ? { alerts: stores.alerts } : {}),
+      guards,
+      storeTimeoutMs: options.rate.storeTimeoutMs,
+    },
   });
 
   let canaryToken: string | undefined;
@@ -186,9 +196,9 @@ export function createShield(input: ShieldOptions = {}): Shield {
   let memoryStore: RateStore | undefined;
   const memory = () => (memoryStore ??= createMemoryStore({ maxKeys: options.rate.maxClients }));
   const storeFor = (resolved: ResolvedOptions) => () => resolved.rate.store ?? memory();
-  const guards = createStoreGuards();
   // Key imports, JWKS caches, the replay store and API key rings, shared by every policy of this shield.
   const accessShared = createAccessShared(logger, {
+    ...(stores.nonce ? { nonce: stores.nonce } : {}),
     guards,
     storeTimeoutMs: options.rate.storeTimeoutMs,
     onStoreError: options.rate.onStoreError,
@@ -209,6 +219,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
       detection: createDetectionStage(resolved.detection, storeFor(resolved), {
         guards,
         storeTimeoutMs: resolved.rate.storeTimeoutMs,
+        ...(stores.behavior ? { behavior: stores.behavior } : {}),
+        ...(stores.baselines ? { baselines: stores.baselines } : {}),
       }),
       output: compileOutput(resolved),
     };
@@ -566,6 +578,16 @@ export function createShield(input: ShieldOptions = {}): Shield {
     flush: monitor.flush,
     close: monitor.close,
   };
+}
+
+/**
+ * `stores.rate` becomes `rate.store` (unless one is given), before the options are resolved, so that
+ * route policies compiled from the same input share it.
+ */
+function withSharedRateStore(input: ShieldOptions): ShieldOptions {
+  const rateStore = (input.stores as { rate?: RateStore } | undefined)?.rate;
+  if (!rateStore || input.rate?.store) return input;
+  return { ...input, rate: { ...input.rate, store: rateStore } };
 }
 
 /**

@@ -6,8 +6,10 @@
  * @module
  */
 import type { Incident } from '../incidents/types.js';
+import { createStoreGuard, type StoreGuard } from '../rate/store-guard.js';
 import { compareSeverity } from '../risk.js';
 import type { Alert, AlertRule } from './types.js';
+import type { AlertWindowStore } from './window-store.js';
 
 export interface AlertEngineOptions {
   rules: AlertRule[];
@@ -18,12 +20,23 @@ export interface AlertEngineOptions {
   maxGroups?: number;
   /** Clock (tests). */
   now?: () => number;
+  /**
+   * Shared windows (`stores.alerts`): one threshold alert and one aggregate per group and window for the
+   * whole fleet. When the store fails, the incident is counted in this instance's windows instead.
+   */
+  shared?: AlertWindowStore;
+  /** @internal The shield's guard of `shared`. */
+  sharedGuard?: StoreGuard;
+  /** Longest wait for the shared store, ms. Default 250. */
+  storeTimeoutMs?: number;
+  /** Called when the shared store failed and this instance's windows were used. */
+  onStoreError?: (error: unknown) => void;
 }
 
 export interface AlertEngine {
   observe(incident: Incident): void;
   /** Closes every open window, emitting pending aggregates (shutdown). */
-  flush(): void;
+  flush(): Promise<void>;
 }
 
 interface Group {
@@ -113,6 +126,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     if (group.firedAt !== undefined && group.count > group.firedAt) emit(group, 'aggregate');
   }
 
+  const shared = options.shared;
+  const guard = shared ? (options.sharedGuard ?? createStoreGuard(shared.kind)) : undefined;
+  const timeoutMs = options.storeTimeoutMs ?? 250;
+  /** Shared windows this instance fired, waiting for their end (to send the aggregate). */
+  const open = new Map<string, { group: Group; timer: ReturnType<typeof setTimeout> }>();
+
   function observe(incident: Incident): void {
     const at = now();
     for (const rule of rules) {
@@ -127,37 +146,119 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
             ? incident.type
             : (incident[rule.groupBy] ?? 'unknown');
       const id = `${rule.name}\u0000${key}`;
-      let group = groups.get(id);
-      if (group && at - group.start >= rule.windowSec * 1000) {
-        close(id, group);
-        group = undefined;
-      }
-      if (!group) {
-        if (groups.size >= maxGroups) {
-          const [oldestId, oldest] = groups.entries().next().value!;
-          close(oldestId, oldest);
-        }
-        group = { rule, key, start: at, count: 0, first: at, last: at, samples: [] };
-        groups.set(id, group);
-      }
-      group.count++;
-      group.last = at;
-      if (group.samples.length < 5) group.samples.push(compact(incident));
-      if (group.firedAt === undefined && group.count >= rule.threshold) {
-        group.firedAt = group.count;
-        emit(group, 'threshold');
-        const current = group;
-        const timer = setTimeout(() => {
-          if (groups.get(id) === current) close(id, current);
-        }, rule.windowSec * 1000);
-        (timer as { unref?: () => void }).unref?.();
-        group.timer = timer;
-      }
+      if (shared) void observeShared(rule, key, id, incident, at);
+      else observeLocal(rule, key, id, incident, at);
     }
   }
 
-  function flush(): void {
+  async function observeShared(
+    rule: Required<AlertRule>,
+    key: string,
+    id: string,
+    incident: Incident,
+    at: number,
+  ): Promise<void> {
+    let result: Awaited<ReturnType<AlertWindowStore['hit']>>;
+    try {
+      result = await guard!.call(
+        () =>
+          shared!.hit({
+            id,
+            at,
+            windowSec: rule.windowSec,
+            threshold: rule.threshold,
+            sample: compact(incident),
+          }),
+        () => shared!.probe(),
+        timeoutMs,
+      );
+    } catch (error) {
+      options.onStoreError?.(error);
+      observeLocal(rule, key, id, incident, at);
+      return;
+    }
+    if (!result.fire) return;
+    const group: Group = {
+      rule,
+      key,
+      start: result.start,
+      count: result.count,
+      firedAt: result.count,
+      first: result.start,
+      last: at,
+      samples: result.samples.slice(0, 5),
+    };
+    emit(group, 'threshold');
+    const previous = open.get(id);
+    if (previous) clearTimeout(previous.timer);
+    const timer = setTimeout(
+      () => void closeShared(id, group),
+      Math.max(0, result.start + rule.windowSec * 1000 - now()),
+    );
+    (timer as { unref?: () => void }).unref?.();
+    open.set(id, { group, timer });
+  }
+
+  async function closeShared(id: string, group: Group): Promise<void> {
+    const entry = open.get(id);
+    if (entry?.group === group) {
+      clearTimeout(entry.timer);
+      open.delete(id);
+    }
+    try {
+      const closed = await guard!.call(
+        () => shared!.close(id, group.start),
+        () => shared!.probe(),
+        timeoutMs,
+      );
+      if (!closed || closed.count <= group.firedAt!) return;
+      group.count = closed.count;
+      group.last = closed.last;
+      if (closed.samples.length > 0) group.samples = closed.samples.slice(0, 5);
+      emit(group, 'aggregate');
+    } catch (error) {
+      options.onStoreError?.(error);
+    }
+  }
+
+  function observeLocal(
+    rule: Required<AlertRule>,
+    key: string,
+    id: string,
+    incident: Incident,
+    at: number,
+  ): void {
+    let group = groups.get(id);
+    if (group && at - group.start >= rule.windowSec * 1000) {
+      close(id, group);
+      group = undefined;
+    }
+    if (!group) {
+      if (groups.size >= maxGroups) {
+        const [oldestId, oldest] = groups.entries().next().value!;
+        close(oldestId, oldest);
+      }
+      group = { rule, key, start: at, count: 0, first: at, last: at, samples: [] };
+      groups.set(id, group);
+    }
+    group.count++;
+    group.last = at;
+    if (group.samples.length < 5) group.samples.push(compact(incident));
+    if (group.firedAt === undefined && group.count >= rule.threshold) {
+      group.firedAt = group.count;
+      emit(group, 'threshold');
+      const current = group;
+      const timer = setTimeout(() => {
+        if (groups.get(id) === current) close(id, current);
+      }, rule.windowSec * 1000);
+      (timer as { unref?: () => void }).unref?.();
+      group.timer = timer;
+    }
+  }
+
+  async function flush(): Promise<void> {
     for (const [id, group] of [...groups]) close(id, group);
+    await Promise.all([...open].map(([id, { group }]) => closeShared(id, group)));
   }
 
   return { observe, flush };

@@ -167,3 +167,16 @@ export interface AuditSink {
   flush?(): Promise<void>;
   close?(): Promise<void>;
 }
+
+/**
+ * Where a fleet's head records are kept apart from the logs (Redis, or a folder on another host), so
+ * that `ai-shield audit verify --heads ...` notices a chain whose files were deleted whole.
+ */
+export interface AuditHeadStore {
+  /** `redis`, `file`, ... */
+  readonly kind: string;
+  /** Records the newest head record of `instance` (the JSON line the sink wrote). */
+  publish(instance: string, line: string): Promise<void>;
+  /** The latest head record of every instance that published one. */
+  list(): Promise<Record<string, string>>;
+}

@@ -54,6 +54,8 @@ export interface JwtShared {
 }
 
 export interface JwtStoreSettings {
+  /** The replay store shared by a fleet (`stores.nonce`), used when `replay.store` is not given. */
+  nonce?: NonceStore;
   guards?: StoreGuards;
   storeTimeoutMs?: number;
   onStoreError?: 'insurance' | 'open' | 'closed';
@@ -399,7 +401,9 @@ export function createJwtVerifier(options: JwtOptions, specs: KeySpec[], shared:
   const replayStore = (): NonceStore | undefined =>
     replay === false
       ? undefined
-      : ((typeof replay === 'object' ? replay.store : undefined) ?? shared.nonceStore());
+      : ((typeof replay === 'object' ? replay.store : undefined) ??
+        shared.stores.nonce ??
+        shared.nonceStore());
 
   /** Claims an id; a remote store that fails or hangs is replaced by the in-memory one (insurance). */
   async function claim(

@@ -224,6 +224,9 @@ export const ENV_SETTINGS: EnvSetting[] = [
       ),
     'seconds (1.0), or a duration: 500ms, 2s; 0 disables',
   ),
+  setting([], 'rate.storeTimeoutMs', positiveInt, 'milliseconds (250)', {
+    name: 'AI_SHIELD_STORE_TIMEOUT_MS',
+  }),
   setting(
     ['MAX_FAILED_ATTEMPTS', 'FAILED_ATTEMPTS_THRESHOLD'],
     'rate.failedAttempts.max',
@@ -277,6 +280,13 @@ export const ENV_SETTINGS: EnvSetting[] = [
   ),
   setting('AUDIT_LOG_PATH', 'audit.path', text, 'a file path'),
   setting('SECURITY_LOG_PATH', 'audit.dir', text, 'a folder for security_{model}_{date}.log files'),
+  setting(
+    [],
+    'audit.instance',
+    text,
+    "this instance's name (in every entry and checkpoint, and in its audit file names)",
+    { name: 'AI_SHIELD_AUDIT_INSTANCE' },
+  ),
   setting(
     'AUDIT_HMAC_KEY',
     'audit.hmacKey',

@@ -245,6 +245,18 @@ export const optionsSchema = z.strictObject({
    * suffix: `{ 'POST /v1/predict': { validation: { numeric: { min: -1, max: 1 } } } }`.
    */
   routes: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  /**
+   * Shared state for a fleet of instances: rate budgets and lockouts, replay ids, incidents, behaviour
+   * history, numeric baselines and alert windows. `createRedisStores(client)` from `@ai-shield/core/node`
+   * gives all of them; what is not given stays in memory. Explicit `rate.store`, `incidents.store` or
+   * `access.jwt.replay.store` win over it. See docs/scaling.md.
+   */
+  stores: z
+    .custom<import('../stores/types.js').ShieldStores>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      { message: 'expected a stores object, e.g. createRedisStores(client) from @ai-shield/core/node' },
+    )
+    .optional(),
   /** Called with every decision (after the pipeline). Errors thrown here are caught and logged. */
   onDecision: fn<(decision: Decision, request: ShieldRequest) => void>(
     'onDecision(decision, request)',

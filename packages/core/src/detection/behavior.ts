@@ -6,7 +6,8 @@
  *   window. Counted among the client's recent inputs in memory, and through a `RateStore` limiter when
  *   the store is shared (Redis), so that instances agree.
  * - `behavior.near_duplicate_probing`: many small perturbations of one input (model extraction,
- *   adversarial search). SimHash signatures of the client's recent inputs, in memory.
+ *   adversarial search). SimHash signatures of the client's recent inputs, in memory, and with
+ *   `shared` (`stores.behavior`) also in the shared store, so probes spread over instances add up.
  * - `behavior.request_rate` / `behavior.failure_rate`: the client's decayed request rate or failure
  *   share far above the population's (EWMA), in memory.
  *
@@ -38,6 +39,12 @@ import {
   type Sig64,
   simhashText,
 } from './behavior-signature.js';
+import {
+  type BehaviorEntry,
+  type BehaviorStore,
+  decodeBehaviorEntry,
+  encodeBehaviorEntry,
+} from './behavior-store.js';
 import { fmt, makeFinding, maxScore, scoreFromRatio } from './numeric-stats.js';
 
 /** Options of {@link createBehaviorTracker}. */
@@ -51,6 +58,14 @@ export interface BehaviorTrackerOptions {
   storeTimeoutMs?: number;
   /** @internal The shield's guard of `store` (shared with the rate stage), so a hung store trips once. */
   guard?: StoreGuard;
+  /**
+   * Shared fingerprint history and repeat counts (`stores.behavior`, e.g. Redis): near-duplicates and
+   * repeats are then counted over the client's inputs to every instance, in one round trip per request.
+   * The in-memory ring stays the insurance when the store fails or does not answer in time.
+   */
+  shared?: BehaviorStore;
+  /** @internal The shield's guard of `shared` (shared with the other stores on the same connection). */
+  sharedGuard?: StoreGuard;
   /** Key namespace in the store. Default `'ais:behavior'`. */
   keyPrefix?: string;
   /** Identical inputs per client and route that flag (score 0.55; 0.85 at twice). Default `10`. */
@@ -199,6 +214,8 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
   const scratch = new Float64Array(64);
   const ln2 = Math.LN2;
   let limiter: Limiter | undefined;
+  const sharedStore = options.shared;
+  const sharedGuard = sharedStore ? (options.sharedGuard ?? createStoreGuard(sharedStore.kind)) : undefined;
   // Population EWMA of log request rate and of the failure share. Each client's update is weighted by
   // 1/(its own decayed count), so a flooding client cannot drag the population towards itself.
   const pop = { rateMean: 0, rateVar: 0, rateSeen: 0, failShare: 0.05, outcomesSeen: 0 };
@@ -301,6 +318,31 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
     clients.next[slot] = (clients.next[slot]! + 1) % h;
   };
 
+  /** `scan` over the shared history (other instances' inputs included). */
+  const scanEntries = (
+    history: BehaviorEntry[],
+    route: number,
+    modality: number,
+    sig: Sig64,
+    exact: number,
+    t: number,
+  ) => {
+    const maxDistance = modality === TEXT ? o.textMaxDistance : o.numericMaxDistance;
+    const probeFrom = t - o.probeWindowSec * 1000;
+    const repeatFrom = t - o.repeatWindowSec * 1000;
+    let near = 0;
+    let repeats = 0;
+    for (const entry of history) {
+      if (entry.modality !== modality || entry.route !== route) continue;
+      if (entry.exact === exact) {
+        if (entry.at >= repeatFrom) repeats += 1;
+      } else if (entry.at >= probeFrom && hamming(sig.hi, sig.lo, entry.hi, entry.lo) <= maxDistance) {
+        near += 1;
+      }
+    }
+    return { near, repeats };
+  };
+
   /** Repeats counted in the shared store; undefined (and `failed`) when it did not answer in time. */
   const sharedRepeats = async (key: string, failed: { error?: Error }): Promise<number | undefined> => {
     limiter ??= store.createLimiter({
@@ -359,6 +401,68 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
       }
       if (textPrint) remember(slot, route, TEXT, textPrint.sig, textPrint.exact, t);
       if (numbers) remember(slot, route, NUMBERS, numbers.sim, numbers.exact.lo, t);
+
+      const failed: { error?: Error } = {};
+      // With a shared store, the client's history on every instance decides (one round trip); the
+      // local ring's counts stand when the store fails.
+      let sharedCount: number | undefined;
+      if (sharedStore && (textPrint || numbers)) {
+        const entries: string[] = [];
+        if (textPrint) {
+          const { sig, exact: e } = textPrint;
+          entries.push(
+            encodeBehaviorEntry({ route, modality: TEXT, hi: sig.hi, lo: sig.lo, exact: e, at: t }),
+          );
+        }
+        if (numbers) {
+          const { sim, exact: e } = numbers;
+          entries.push(
+            encodeBehaviorEntry({ route, modality: NUMBERS, hi: sim.hi, lo: sim.lo, exact: e.lo, at: t }),
+          );
+        }
+        const client = storeSafe(clientKey);
+        try {
+          const answer = await sharedGuard!.call(
+            () =>
+              sharedStore.record({
+                client,
+                entries,
+                historySize: h,
+                ttlSec: Math.ceil(Math.max(o.probeWindowSec, o.repeatWindowSec)),
+                ...(exact
+                  ? {
+                      repeatKey: `${client}:${route.toString(16)}:${exact.hi.toString(16)}${exact.lo.toString(16)}`,
+                    }
+                  : {}),
+                repeatWindowSec: o.repeatWindowSec,
+              }),
+            () => sharedStore.probe(),
+            o.storeTimeoutMs,
+          );
+          const history: BehaviorEntry[] = [];
+          for (const text of Array.isArray(answer?.history) ? answer.history : []) {
+            const entry = decodeBehaviorEntry(text);
+            if (entry) history.push(entry);
+          }
+          let sharedNear = 0;
+          let sharedRepeats = Number.POSITIVE_INFINITY;
+          if (textPrint) {
+            const seen = scanEntries(history, route, TEXT, textPrint.sig, textPrint.exact, t);
+            sharedNear = seen.near;
+            sharedRepeats = seen.repeats;
+          }
+          if (numbers) {
+            const seen = scanEntries(history, route, NUMBERS, numbers.sim, numbers.exact.lo, t);
+            sharedNear = Math.max(sharedNear, seen.near);
+            sharedRepeats = Math.min(sharedRepeats, seen.repeats);
+          }
+          near = Math.max(near, sharedNear);
+          const counted = Number(answer?.repeats);
+          sharedCount = Number.isFinite(counted) && counted > 0 ? counted : sharedRepeats + 1;
+        } catch (error) {
+          failed.error = error instanceof Error ? error : new Error(String(error));
+        }
+      }
       if (o.probeThreshold > 0 && near >= o.probeThreshold) {
         findings.push(
           makeFinding(
@@ -369,12 +473,11 @@ export function createBehaviorTracker(options: BehaviorTrackerOptions): Behavior
         );
       }
 
-      const failed: { error?: Error } = {};
       if (exact) {
         // This request counts too. The ring holds `historySize` inputs, so in memory the count
         // saturates there (well above the threshold with the defaults).
-        let count = repeats + 1;
-        if (guard) {
+        let count = sharedCount ?? repeats + 1;
+        if (guard && !sharedStore) {
           const key = `${storeSafe(clientKey)}:${route.toString(16)}:${exact.hi.toString(16)}${exact.lo.toString(16)}`;
           count = (await sharedRepeats(key, failed)) ?? count;
         }

@@ -2,14 +2,21 @@
  * Streaming per-route statistics of numeric payloads, used to spot statistical outliers (seed 000:
  * "adversarial pattern detection", "gradient analysis").
  *
- * State lives in memory, per process (per isolate on Workers): each instance learns its own baseline
- * and nothing is shared through the rate store, because a baseline is a model of normal traffic, not a
- * counter. Memory is bounded: at most `maxRoutes` routes (least recently used evicted), each with a few
+ * State lives in memory, per process (per isolate on Workers). With `shared` (`stores.baselines`, e.g.
+ * Redis) the running moments are merged across instances in the background (baseline-store.ts); the
+ * request path never waits for the store. Memory is bounded: at most `maxRoutes` routes (least recently used evicted), each with a few
  * running moments plus `2 * maxFeatures` doubles for per-feature statistics.
  * @module
  */
 import { AiShieldConfigError } from '../errors.js';
+import { createStoreGuard, type StoreGuard } from '../rate/store-guard.js';
 import type { Finding } from '../types.js';
+import {
+  type BaselineMoments,
+  type BaselineStore,
+  emptyBaselineMoments,
+  mergeBaselineMoments,
+} from './baseline-store.js';
 import {
   createRunning,
   fmt,
@@ -43,6 +50,18 @@ export interface NumericBaselineOptions {
   learnBelow?: number;
   /** Past this many samples the statistics become exponentially weighted (follows drift). Default `10_000`. */
   maxSamples?: number;
+  /** Shared moments (`stores.baselines`): merged in the background every `syncEvery` samples or `syncMs`. */
+  shared?: BaselineStore;
+  /** @internal The shield's guard of `shared`. */
+  sharedGuard?: StoreGuard;
+  /** Longest wait for one merge, ms. Default `250`. */
+  storeTimeoutMs?: number;
+  /** Samples learned locally before they are merged. Default `16`. */
+  syncEvery?: number;
+  /** Longest time between merges (also how soon other instances' samples arrive), ms. Default `2000`. */
+  syncMs?: number;
+  /** Clock, ms (tests). Default `Date.now`. */
+  now?: () => number;
 }
 
 /** Read-only view of one route's baseline, for tests, dashboards and debugging. */
@@ -97,9 +116,19 @@ interface RouteState {
   shapes: Map<string, number> | undefined;
   shape: string | null | undefined;
   feat: FeatureStats | undefined;
+  /** Samples counted in `shapes` (local, even when `samples` includes other instances'). */
+  shapeSamples: number;
+  /** Shared mode: moments learned here since the last merge started, and the merge in flight. */
+  pending: BaselineMoments | undefined;
+  inflight: boolean;
+  syncedAt: number;
 }
 
-function check(options: NumericBaselineOptions): Required<NumericBaselineOptions> {
+type Checked = Required<
+  Omit<NumericBaselineOptions, 'shared' | 'sharedGuard' | 'storeTimeoutMs' | 'syncEvery' | 'syncMs' | 'now'>
+>;
+
+function check(options: NumericBaselineOptions): Checked {
   const resolved = {
     warmup: options.warmup ?? 50,
     zThreshold: options.zThreshold ?? 4,
@@ -144,6 +173,10 @@ function newRoute(): RouteState {
     shapes: new Map(),
     shape: undefined,
     feat: undefined,
+    shapeSamples: 0,
+    pending: undefined,
+    inflight: false,
+    syncedAt: Number.NEGATIVE_INFINITY,
   };
 }
 
@@ -191,6 +224,12 @@ function features(s: NumericSummary) {
 export function createNumericBaseline(options: NumericBaselineOptions = {}): NumericBaseline {
   const o = check(options);
   const routes = new Map<string, RouteState>();
+  const shared = options.shared;
+  const sharedGuard = shared ? (options.sharedGuard ?? createStoreGuard(shared.kind)) : undefined;
+  const storeTimeoutMs = options.storeTimeoutMs ?? 250;
+  const syncEvery = options.syncEvery ?? 16;
+  const syncMs = options.syncMs ?? 2000;
+  const clock = options.now ?? Date.now;
 
   const zFinding = (
     kind: string,
@@ -215,7 +254,7 @@ export function createNumericBaseline(options: NumericBaselineOptions = {}): Num
     for (const [key, count] of st.shapes ?? []) {
       if (count > bestCount) [best, bestCount] = [key, count];
     }
-    st.shape = best !== undefined && bestCount >= 0.9 * st.samples ? best : null;
+    st.shape = best !== undefined && bestCount >= 0.9 * st.shapeSamples ? best : null;
     st.shapes = undefined;
     if (st.feat && st.feat.key !== st.shape) st.feat = undefined;
   };
@@ -229,7 +268,18 @@ export function createNumericBaseline(options: NumericBaselineOptions = {}): Num
     if (s.min < st.min) st.min = s.min;
     if (s.max > st.max) st.max = s.max;
     st.samples += 1;
+    if (shared) {
+      const p = (st.pending ??= emptyBaselineMoments());
+      pushRunning(p.rms, f.rms);
+      if (f.rough !== undefined) pushRunning(p.rough, f.rough);
+      if (f.curv !== undefined) pushRunning(p.curv, f.curv);
+      if (f.spike !== undefined) pushRunning(p.spike, f.spike);
+      if (s.min < p.min) p.min = s.min;
+      if (s.max > p.max) p.max = s.max;
+      p.samples += 1;
+    }
     if (st.shapes) {
+      st.shapeSamples += 1;
       const seen = st.shapes.get(s.shapeKey);
       if (seen !== undefined || st.shapes.size < 8) st.shapes.set(s.shapeKey, (seen ?? 0) + 1);
     }
@@ -256,7 +306,49 @@ export function createNumericBaseline(options: NumericBaselineOptions = {}): Num
       });
       feat.n = n;
     }
-    if (st.shape === undefined && st.samples >= o.warmup) decideShape(st);
+    // Shared moments may complete the warm-up before this instance saw many shapes: wait for a few.
+    if (st.shape === undefined && st.samples >= o.warmup && st.shapeSamples >= Math.min(o.warmup, 10))
+      decideShape(st);
+  };
+
+  /**
+   * Shared mode: merges what this instance learned since the last merge into the store, in the
+   * background, and adopts the fleet's moments plus whatever was learned meanwhile. A failed merge keeps
+   * the delta for the next one; the local moments stand in the meantime (insurance).
+   */
+  const sync = (route: string, st: RouteState): void => {
+    if (!shared || st.inflight) return;
+    const at = clock();
+    const pendingSamples = st.pending?.samples ?? 0;
+    if (pendingSamples < syncEvery && at - st.syncedAt < syncMs) return;
+    const delta = st.pending ?? emptyBaselineMoments();
+    st.pending = undefined;
+    st.inflight = true;
+    st.syncedAt = at;
+    sharedGuard!
+      .call(
+        () => shared.merge(route, delta, o.maxSamples),
+        () => shared.probe(),
+        storeTimeoutMs,
+      )
+      .then(
+        (merged) => {
+          const fleet = st.pending ? mergeBaselineMoments(merged, st.pending, o.maxSamples) : merged;
+          st.samples = Math.max(st.samples, fleet.samples);
+          st.min = Math.min(st.min, fleet.min);
+          st.max = Math.max(st.max, fleet.max);
+          st.rms = { ...fleet.rms };
+          st.rough = { ...fleet.rough };
+          st.curv = { ...fleet.curv };
+          st.spike = { ...fleet.spike };
+        },
+        () => {
+          st.pending = st.pending ? mergeBaselineMoments(delta, st.pending) : delta;
+        },
+      )
+      .finally(() => {
+        st.inflight = false;
+      });
   };
 
   const scoreWarm = (st: RouteState, s: NumericSummary, tensor: unknown, out: Finding[]): void => {
@@ -369,6 +461,7 @@ export function createNumericBaseline(options: NumericBaselineOptions = {}): Num
       const score = maxScore(findings);
       const clean = summary.nonFinite === 0 && summary.nonNumeric === 0 && !summary.ragged;
       if (clean && !shapeChanged && Math.max(score, priorScore) < o.learnBelow) learn(st, summary, tensor);
+      if (shared) sync(route, st);
       return { score, findings };
     },
     stats(route) {

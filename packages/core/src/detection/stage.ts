@@ -9,7 +9,9 @@ import type { RateStore } from '../rate/store.js';
 import type { StoreGuards } from '../rate/store-guard.js';
 import type { RequestContext } from '../stage.js';
 import type { TextField } from '../validation/walk.js';
+import type { BaselineStore } from './baseline-store.js';
 import { type BehaviorTracker, createBehaviorTracker } from './behavior.js';
+import type { BehaviorStore } from './behavior-store.js';
 import { runExternalDetector } from './external.js';
 import { analyzeNumericInput } from './numeric.js';
 import { createNumericBaseline, type NumericBaseline } from './numeric-baseline.js';
@@ -100,6 +102,10 @@ function numericPayload(ctx: RequestContext): { value: unknown; path: string } |
 export interface DetectionStoreSettings {
   guards?: StoreGuards;
   storeTimeoutMs?: number;
+  /** Shared fingerprint history (`stores.behavior`). */
+  behavior?: BehaviorStore;
+  /** Shared numeric baseline moments (`stores.baselines`). */
+  baselines?: BaselineStore;
 }
 
 /** Compiles the detection stage for one policy. `store` is the rate store (shared counters). */
@@ -120,6 +126,12 @@ export function createDetectionStage(
       store: rateStore,
       ...(settings.storeTimeoutMs !== undefined ? { storeTimeoutMs: settings.storeTimeoutMs } : {}),
       ...(settings.guards && rateStore.kind !== 'memory' ? { guard: settings.guards(rateStore) } : {}),
+      ...(settings.behavior
+        ? {
+            shared: settings.behavior,
+            ...(settings.guards ? { sharedGuard: settings.guards(settings.behavior) } : {}),
+          }
+        : {}),
       repeatThreshold: behavior.repeatThreshold,
       repeatWindowSec: behavior.repeatWindowSec,
       probeThreshold: behavior.probeThreshold,
@@ -159,6 +171,13 @@ export function createDetectionStage(
     baseline ??= createNumericBaseline({
       warmup: options.numeric.warmup,
       zThreshold: options.numeric.zThreshold,
+      ...(settings.baselines
+        ? {
+            shared: settings.baselines,
+            ...(settings.guards ? { sharedGuard: settings.guards(settings.baselines) } : {}),
+            ...(settings.storeTimeoutMs !== undefined ? { storeTimeoutMs: settings.storeTimeoutMs } : {}),
+          }
+        : {}),
     });
     // Hard limits (min, max, gradient) are validation's; here only the statistics.
     const analysis = analyzeNumericInput(payload.value, { baseline, route, path: payload.path });

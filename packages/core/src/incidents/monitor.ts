@@ -8,16 +8,18 @@
 import { createAlertDispatcher } from '../alerts/dispatcher.js';
 import { createAlertEngine } from '../alerts/rules.js';
 import type { Alert } from '../alerts/types.js';
+import type { AlertWindowStore } from '../alerts/window-store.js';
 import { type AuditLog, createAuditLog } from '../audit/log.js';
 import { createMemorySink } from '../audit/memory-sink.js';
 import { decisionRecord, responseRecord } from '../audit/summarize.js';
 import type { AuditRecord, AuditSink } from '../audit/types.js';
 import type { ResolvedOptions, ShieldLogger } from '../config/schema.js';
+import type { StoreGuards } from '../rate/store-guard.js';
 import type { Decision, ResponseCheck, ShieldRequest } from '../types.js';
 import { incidentFromResponse, incidentsFromDecision } from './derive.js';
 import { createMemoryIncidentStore } from './memory-store.js';
 import { type IncidentSummary, type IncidentSummaryOptions, summarizeIncidents } from './summary.js';
-import type { Incident, IncidentInput } from './types.js';
+import type { Incident, IncidentInput, IncidentStore } from './types.js';
 
 export interface SecurityMonitor {
   /** Records a decision; returns a promise only when `audit.acknowledge` asks the caller to wait. */
@@ -43,6 +45,13 @@ export interface MonitorHooks {
   onIncident?(incident: Incident): void;
   /** Wraps the audit sink (the telemetry follows the chain through it). */
   wrapSink?(sink: AuditSink): AuditSink;
+  /** Stores shared by a fleet (`stores.incidents`, `stores.alerts`), called through the shield's guards. */
+  shared?: {
+    incidents?: IncidentStore;
+    alerts?: AlertWindowStore;
+    guards: StoreGuards;
+    storeTimeoutMs: number;
+  };
 }
 
 /** Creates the monitor for resolved shield options. Cheap: sinks, hashing and timers start on first use. */
@@ -67,7 +76,57 @@ export function createSecurityMonitor(
       'alerts.email (AI_SHIELD_SMTP_SERVER) is set but no email channel: wrap your options with withNodeSinks() from @ai-shield/core/node, or add createSmtpAlerter() to alerts.channels.',
     );
   }
-  const store = incidentOptions.store ?? createMemoryIncidentStore(incidentOptions);
+  const local = incidentOptions.store ?? createMemoryIncidentStore(incidentOptions);
+  const shared = hooks.shared;
+  const sharedIncidents = incidentOptions.store ? undefined : shared?.incidents;
+  const store: IncidentStore = sharedIncidents ? guardedIncidents(sharedIncidents) : local;
+  /** Set while the shared incident store fails: summaries then cover this instance only. */
+  let incidentStoreError: string | undefined;
+  let storeWarnedAt = Number.NEGATIVE_INFINITY;
+  const storeFailed = (what: string, error: unknown) => {
+    incidentStoreError = describe(error);
+    const at = Date.now();
+    if (at - storeWarnedAt >= 60_000) {
+      storeWarnedAt = at;
+      logger.warn(`${what}: shared store unavailable, using this instance's memory`, {
+        error: incidentStoreError,
+      });
+    }
+  };
+
+  /**
+   * The shared incident store behind the shield's guard: every incident is also kept in this instance's
+   * memory (insurance), written to the shared store off the request path, and summaries read the shared
+   * store, or this instance's memory while it fails (the summary says so in `partial`).
+   */
+  function guardedIncidents(remote: IncidentStore): IncidentStore {
+    const guard = shared!.guards(
+      remote.backend
+        ? { kind: remote.kind ?? 'shared', backend: remote.backend }
+        : remote.kind
+          ? (remote as { kind: string })
+          : { kind: 'shared' },
+    );
+    const probe = async () => remote.since(Number.MAX_SAFE_INTEGER);
+    return {
+      add(incident) {
+        void local.add(incident);
+        return guard
+          .call(async () => remote.add(incident), probe, shared!.storeTimeoutMs)
+          .catch((error) => storeFailed('incident store', error));
+      },
+      async since(since) {
+        try {
+          const incidents = await guard.call(async () => remote.since(since), probe, shared!.storeTimeoutMs);
+          incidentStoreError = undefined;
+          return incidents;
+        } catch (error) {
+          storeFailed('incident summary', error);
+          return local.since(since);
+        }
+      },
+    };
+  }
   const seen = new Map<string, number>();
   let lateWarnedAt = Number.NEGATIVE_INFINITY;
 
@@ -143,6 +202,14 @@ export function createSecurityMonitor(
           return instance();
         },
         onAlert: (alert) => dispatcher.dispatch(alert),
+        ...(shared?.alerts
+          ? {
+              shared: shared.alerts,
+              sharedGuard: shared.guards(shared.alerts),
+              storeTimeoutMs: shared.storeTimeoutMs,
+              onStoreError: (error: unknown) => storeFailed('alert windows', error),
+            }
+          : {}),
       })
     : undefined;
 
@@ -267,7 +334,13 @@ export function createSecurityMonitor(
   async function getIncidentSummary(summaryOptions: IncidentSummaryOptions = {}): Promise<IncidentSummary> {
     const now = summaryOptions.now ?? Date.now();
     const hours = summaryOptions.hours ?? 24;
-    return summarizeIncidents(await store.since(now - hours * 3_600_000), { ...summaryOptions, now, hours });
+    incidentStoreError = undefined;
+    const incidents = await store.since(now - hours * 3_600_000);
+    const summary = summarizeIncidents(incidents, { ...summaryOptions, now, hours });
+    if (sharedIncidents && incidentStoreError) {
+      summary.partial = `the shared incident store did not answer (${incidentStoreError}): this instance's incidents only`;
+    }
+    return summary;
   }
 
   async function flush(): Promise<void> {
@@ -276,7 +349,7 @@ export function createSecurityMonitor(
   }
 
   async function close(): Promise<void> {
-    engine?.flush();
+    await engine?.flush();
     await dispatcher?.close();
     await auditLog?.close();
   }

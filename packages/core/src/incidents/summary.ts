@@ -32,6 +32,8 @@ export interface IncidentSummary {
   bucketMinutes: number;
   /** Concrete steps derived from the incidents, most important first. */
   recommendations: string[];
+  /** Set when the summary covers part of the fleet only (the shared incident store failed), and why. */
+  partial?: string;
 }
 
 type Tally = Map<string, { count: number; types: Record<string, number> }>;

@@ -61,6 +61,10 @@ export interface IncidentInput {
  * gives a cluster one summary. Methods may be sync or async.
  */
 export interface IncidentStore {
+  /** `memory`, `redis`, ... shown in failures. */
+  readonly kind?: string;
+  /** The connection behind a shared store: stores sharing one share their health (see `RateStore.backend`). */
+  readonly backend?: object;
   add(incident: Incident): void | Promise<void>;
   /** Incidents with `ts >= since`, any order. */
   since(since: number): Incident[] | Promise<Incident[]>;

@@ -40,6 +40,13 @@ export interface FileSinkOptions {
   dir?: string;
   /** Model name in file names. Default `default`. */
   model?: string;
+  /**
+   * This instance's name (`audit.instance`, `AI_SHIELD_AUDIT_INSTANCE`). When set it goes into the file
+   * names after the model (`security_{model}_{instance}_{date}.log`, `checkpoints_{model}_{instance}.jsonl`,
+   * `head_{model}_{instance}.json`), so that several instances can share one folder, each with its own
+   * chain. Keep it stable across restarts: the chain continues from the files with the same name.
+   */
+  instance?: string;
   /** Rotate before a file would exceed this size. Default 64 MiB. */
   maxBytes?: number;
   /** Start a new file when the UTC date changes. Default true. */
@@ -186,12 +193,13 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   if (!options.path && !options.dir)
     throw new TypeError('createFileSink: give `path` (a file) or `dir` (a folder)');
   const model = options.model ?? 'default';
-  const naming = namingFor(options, model);
+  const named = options.instance ? `${model}_${options.instance}` : model;
+  const naming = namingFor(options, named);
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const rotateDaily = options.rotateDaily ?? true;
   const durability = options.durability ?? 'refusals';
   const windowMs = options.batchWindowMs ?? 1000;
-  const safeModel = model.replace(/[^A-Za-z0-9_-]/g, '_');
+  const safeModel = named.replace(/[^A-Za-z0-9_-]/g, '_');
   const checkpointFile = options.checkpointPath ?? join(naming.dir, `checkpoints_${safeModel}.jsonl`);
   const headFile =
     options.headPath === false ? undefined : (options.headPath ?? join(naming.dir, `head_${safeModel}.json`));

@@ -5,6 +5,22 @@
  */
 
 export { orderAuditFiles, readAuditEntries, readCheckpointFiles, verifyAuditFiles } from './audit-files.js';
+export {
+  type AuditChainFiles,
+  type FleetChainResult,
+  type FleetVerifyOptions,
+  type FleetVerifyResult,
+  findAuditChains,
+  mergeAuditChains,
+  verifyAuditFleet,
+} from './audit-fleet.js';
+export {
+  type AuditHeadsOptions,
+  createFileAuditHeads,
+  createRedisAuditHeads,
+  type RedisAuditHeadsOptions,
+  withAuditHeads,
+} from './audit-heads.js';
 export { createFileSink, type FileSink, type FileSinkOptions } from './file-sink.js';
 export { bodyLimits, type NodeRequestOptions, nodeHeaders, toShieldRequestFromNode } from './node-request.js';
 export { type NodeSinkOptions, withNodeSinks } from './node-sinks.js';
@@ -21,6 +37,7 @@ export {
 export { readNodeBody } from './read-body.js';
 export { createRedisNonceStore, type RedisNonceStoreOptions } from './redis-nonce-store.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
+export { createRedisStores, type RedisStores, type RedisStoresOptions } from './redis-stores.js';
 export {
   alertEmail,
   createSmtpAlerter,

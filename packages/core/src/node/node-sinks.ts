@@ -4,8 +4,11 @@
  * core cannot create itself (it never touches files or sockets).
  * @module
  */
+
+import type { AuditHeadStore } from '../audit/types.js';
 import { resolveOptions } from '../config/resolve.js';
 import type { ShieldOptions } from '../config/schema.js';
+import { withAuditHeads } from './audit-heads.js';
 import { createFileSink, type FileSinkOptions } from './file-sink.js';
 import { createSmtpAlerter, type SmtpAlerterOptions } from './smtp-alerter.js';
 
@@ -14,6 +17,11 @@ export interface NodeSinkOptions {
   file?: Omit<FileSinkOptions, 'path' | 'dir' | 'model'>;
   /** Extra SMTP settings (timeouts, CA). */
   smtp?: Omit<SmtpAlerterOptions, 'env'>;
+  /**
+   * Where head records are also published (`createRedisAuditHeads`, `createFileAuditHeads`). Default:
+   * `stores.auditHeads` when the options carry `createRedisStores(...)`.
+   */
+  heads?: AuditHeadStore;
 }
 
 /**
@@ -34,8 +42,10 @@ export function withNodeSinks(options: ShieldOptions = {}, extra: NodeSinkOption
       ...extra.file,
       ...(audit.path ? { path: audit.path } : { dir: audit.dir! }),
       model: resolved.modelName,
+      ...(audit.instance ? { instance: audit.instance } : {}),
     });
-    out.audit = { ...options.audit, sink };
+    const heads = extra.heads ?? (options.stores as { auditHeads?: AuditHeadStore } | undefined)?.auditHeads;
+    out.audit = { ...options.audit, sink: heads ? withAuditHeads(sink, heads) : sink };
   }
   if (alerts.enabled && alerts.email && !alerts.channels.some((channel) => channel.name === 'email')) {
     const email = createSmtpAlerter({ ...extra.smtp, ...alerts.email, env: false });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemorySink, createShield } from '@ai-shield/core';
-import { createFileSink, orderAuditFiles } from '@ai-shield/core/node';
+import { createFileAuditHeads, createFileSink, orderAuditFiles, withAuditHeads } from '@ai-shield/core/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../program.js';
 
@@ -123,6 +123,90 @@ describe('ai-shield audit verify', () => {
     const { code, err } = await run('audit', 'verify', '/nonexistent/audit.log');
     expect(code).toBe(2);
     expect(err).toMatch(/ENOENT/);
+  });
+});
+
+/** Two instances writing their own chains into one folder, publishing their heads to another. */
+async function writeFleet() {
+  const dir = mkdtempSync(join(tmpdir(), 'ai-shield-fleet-'));
+  const headsDir = join(dir, 'heads');
+  const heads = createFileAuditHeads(headsDir);
+  const shields = ['api-1', 'api-2'].map((instance) =>
+    createShield({
+      env: false,
+      modelName: 'chat',
+      logger: { warn: () => {}, error: () => {} },
+      audit: {
+        instance,
+        sink: withAuditHeads(createFileSink({ dir, model: 'chat', instance, maxBytes: 4000 }), heads),
+        hmacKey: KEY,
+      },
+      rate: { perIp: { points: 1 }, minIntervalMs: 0 },
+    }),
+  );
+  for (let i = 0; i < 12; i++) {
+    await shields[i % 2]!.protect({
+      method: 'POST',
+      path: '/v1/chat',
+      headers: { 'content-type': 'application/json' },
+      socketIp: '203.0.113.7',
+      bodyText: '{"messages":[{"role":"user","content":"hi"}]}',
+    });
+  }
+  for (const shield of shields) await shield.close();
+  const logs = (instance: string) =>
+    readdirSync(dir)
+      .filter((f) => f.startsWith(`security_chat_${instance}_`))
+      .map((f) => join(dir, f));
+  return { dir, headsDir, logs };
+}
+
+describe('ai-shield audit verify: a fleet', () => {
+  it('verifies every chain of a folder, reports a deleted entry in either, and a chain deleted whole', async () => {
+    const { dir, headsDir, logs } = await writeFleet();
+    process.env.AI_SHIELD_AUDIT_HMAC_KEY = KEY;
+    const intact = await run('audit', 'verify', '--heads', headsDir, dir);
+    expect(intact.code).toBe(0);
+    expect(intact.out).toMatch(/== .*security_chat_api-1 \(instance api-1\)\n {2}OK {2}6 entries/);
+    expect(intact.out).toMatch(/== .*security_chat_api-2 \(instance api-2\)\n {2}OK {2}6 entries/);
+    expect(intact.out).toMatch(/head: entry 5 \(verified\) from published head of api-2/);
+    expect(intact.out).toMatch(/FLEET OK {2}2 chains, 12 entries/);
+
+    // --merge: one stream ordered by time, both instances in it.
+    const merged = await run('audit', 'verify', '--merge', dir);
+    expect(merged.code).toBe(0);
+    const entries = merged.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(entries).toHaveLength(12);
+    expect(new Set(entries.map((e) => e.instance))).toEqual(new Set(['api-1', 'api-2']));
+    expect(entries.map((e) => e.ts)).toEqual([...entries.map((e) => e.ts)].sort());
+    expect(merged.err).toMatch(/FLEET OK/);
+
+    // One entry deleted from the middle of either chain is caught.
+    for (const instance of ['api-1', 'api-2']) {
+      const [first] = await orderAuditFiles(logs(instance));
+      const original = readFileSync(first!, 'utf8');
+      const lines = original.split('\n');
+      lines.splice(2, 1);
+      writeFileSync(first!, lines.join('\n'));
+      const cut = await run('audit', 'verify', '--heads', headsDir, dir);
+      expect(cut.code).toBe(1);
+      expect(cut.out).toMatch(
+        new RegExp(`security_chat_${instance} \\(instance ${instance}\\)\\n {2}FAIL {2}missing`),
+      );
+      expect(cut.out).toMatch(/FLEET FAIL {2}1 of 2 chains failed/);
+      writeFileSync(first!, original);
+    }
+
+    // api-2's files deleted whole (logs, checkpoints and head beside them): only the published head knows.
+    for (const file of readdirSync(dir).filter((f) => f.includes('api-2'))) rmSync(join(dir, file));
+    const gone = await run('audit', 'verify', '--heads', headsDir, dir);
+    expect(gone.code).toBe(1);
+    expect(gone.out).toMatch(/FAIL {2}missing chain: no log given holds the chain of instance api-2/);
+    // Without the published heads the deletion is invisible: they are what caught it.
+    expect((await run('audit', 'verify', dir)).code).toBe(0);
   });
 });
 

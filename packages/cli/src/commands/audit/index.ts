@@ -1,14 +1,27 @@
 /**
- * `ai-shield audit verify <files...>`: checks an audit log's hash chain, key, checkpoints and head
- * record. Prints OK with counts, or the first bad entry and why; exit code 0 (intact), 1 (tampered or
- * incomplete), 2 (usage or I/O error).
+ * `ai-shield audit verify <files or folders...>`: checks audit logs' hash chains, keys, checkpoints and
+ * head records. One chain: prints OK with counts, or the first bad entry and why. Several chains (a
+ * fleet, one per instance): verifies each, checks the heads published apart from the logs (`--heads`,
+ * `--heads-redis`) so that a chain deleted whole is reported, and with `--merge` writes every entry as
+ * one time-ordered JSONL stream to stdout. Exit code 0 (intact), 1 (tampered or incomplete), 2 (usage or
+ * I/O error).
  * @module
  */
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { envFlag, SEED_ENV, type VerifyResult } from '@ai-shield/core';
-import { orderAuditFiles, readCheckpointFiles, verifyAuditFiles } from '@ai-shield/core/node';
+import {
+  createFileAuditHeads,
+  createRedisAuditHeads,
+  type FleetVerifyResult,
+  findAuditChains,
+  mergeAuditChains,
+  orderAuditFiles,
+  readCheckpointFiles,
+  verifyAuditFiles,
+  verifyAuditFleet,
+} from '@ai-shield/core/node';
 import type { Command } from 'commander';
 
 interface VerifyCliOptions {
@@ -19,6 +32,57 @@ interface VerifyCliOptions {
   publicKey?: string;
   partial: boolean;
   json: boolean;
+  heads?: string;
+  headsRedis?: string;
+  headsPrefix: string;
+  merge: boolean;
+}
+
+/** Head records published apart from the logs: a folder (`createFileAuditHeads`) or Redis. */
+async function publishedHeads(opts: VerifyCliOptions): Promise<Record<string, string> | undefined> {
+  if (!opts.heads && !opts.headsRedis) return undefined;
+  const heads: Record<string, string> = {};
+  if (opts.heads) Object.assign(heads, await createFileAuditHeads(opts.heads).list());
+  if (opts.headsRedis) {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(opts.headsRedis, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 5000,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      Object.assign(heads, await createRedisAuditHeads(client, { keyPrefix: opts.headsPrefix }).list());
+    } finally {
+      client.disconnect();
+    }
+  }
+  return heads;
+}
+
+/** Report of a fleet verification: one block per chain, then the chains only the published heads know. */
+export function formatFleetResult(fleet: FleetVerifyResult): string {
+  const lines: string[] = [];
+  for (const chain of fleet.chains) {
+    lines.push(`== ${chain.key}${chain.instance ? ` (instance ${chain.instance})` : ''}`);
+    const head = chain.headSource === 'published' ? `published head of ${chain.instance}` : chain.headFile;
+    lines.push(
+      formatVerifyResult(chain.result, chain.checkpointFile ? [chain.checkpointFile] : [], head)
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
+  }
+  for (const missing of fleet.missing) lines.push(`FAIL  missing chain: ${missing.message}`);
+  const failed = fleet.chains.filter((chain) => !chain.result.ok).length;
+  lines.push(
+    fleet.ok
+      ? `FLEET OK  ${fleet.chains.length} chain${fleet.chains.length === 1 ? '' : 's'}, ${fleet.chains.reduce((n, c) => n + c.result.entries, 0)} entries`
+      : `FLEET FAIL  ${failed} of ${fleet.chains.length} chain${fleet.chains.length === 1 ? '' : 's'} failed${fleet.missing.length ? `, ${fleet.missing.length} missing` : ''}`,
+  );
+  return lines.join('\n');
 }
 
 /** Reads a JWK (JSON) or PEM (SPKI) Ed25519 public key. */
@@ -102,7 +166,7 @@ export function registerAuditCommand(program: Command): void {
     .description(
       'Verify the hash chain, key and checkpoints of audit log files (any order; they are sorted along the chain)',
     )
-    .argument('<files...>', 'audit log files (JSONL)')
+    .argument('<paths...>', 'audit log files (JSONL) or folders holding them (one chain per instance)')
     .option(
       '--key-env <name>',
       'environment variable holding the HMAC key (default: AI_SHIELD_AUDIT_HMAC_KEY; AUDIT_HMAC_KEY with AI_SHIELD_SEED_ENV=1)',
@@ -121,12 +185,56 @@ export function registerAuditCommand(program: Command): void {
     .option('--public-key <file>', 'Ed25519 public key (JWK or PEM) for signed checkpoints')
     .option('--partial', 'accept a log that does not start at entry 0 (earlier files archived)', false)
     .option('--json', 'print the result as JSON', false)
-    .action(async (files: string[], opts: VerifyCliOptions) => {
+    .option(
+      '--heads <dir>',
+      'folder of head records published by createFileAuditHeads (detects deleted chains)',
+    )
+    .option(
+      '--heads-redis <url>',
+      'Redis holding head records published by createRedisStores / createRedisAuditHeads',
+    )
+    .option('--heads-prefix <prefix>', 'key prefix of the published heads in Redis', 'ais')
+    .option(
+      '--merge',
+      'after verifying, write every entry of every chain to stdout as one time-ordered JSONL stream (the report goes to stderr)',
+      false,
+    )
+    .action(async (paths: string[], opts: VerifyCliOptions) => {
       try {
         const hmacKey = opts.keyFile
           ? readFileSync(opts.keyFile, 'utf8').trim()
           : auditKeyFromEnv(process.env, opts.keyEnv);
-        const defaultCheckpoints = await besideLogs(files, (model) => `checkpoints_${model}.jsonl`);
+        const chains = await findAuditChains(paths);
+        const heads = await publishedHeads(opts);
+        if (chains.length === 0 && !heads) {
+          throw new Error(`no audit log files found in ${paths.join(', ')}`);
+        }
+        if (chains.length !== 1 || heads || opts.merge) {
+          if (chains.length > 1 && (opts.checkpoints || opts.head)) {
+            throw new Error(
+              '--checkpoints and --head apply to one chain; with several, each uses the files beside it',
+            );
+          }
+          const fleet = await verifyAuditFleet(chains, {
+            ...(hmacKey ? { hmacKey } : {}),
+            ...(opts.publicKey ? { publicKey: readPublicKey(opts.publicKey) } : {}),
+            partial: opts.partial,
+            ...(heads ? { heads } : {}),
+          });
+          const report = opts.json ? JSON.stringify(fleet, null, 2) : formatFleetResult(fleet);
+          if (opts.merge) {
+            process.stderr.write(`${report}\n`);
+            for await (const entry of mergeAuditChains(chains))
+              process.stdout.write(`${JSON.stringify(entry)}\n`);
+          } else {
+            process.stdout.write(`${report}\n`);
+          }
+          process.exitCode = fleet.ok ? 0 : 1;
+          return;
+        }
+        const files = chains[0]!.files;
+        const defaultCheckpoints =
+          chains[0]!.checkpointFile ?? (await besideLogs(files, (model) => `checkpoints_${model}.jsonl`));
         const checkpointFiles =
           opts.checkpoints === false
             ? []
@@ -134,7 +242,9 @@ export function registerAuditCommand(program: Command): void {
         const headFile =
           opts.head === false
             ? undefined
-            : (opts.head ?? (await besideLogs(files, (model) => `head_${model}.json`)));
+            : (opts.head ??
+              chains[0]!.headFile ??
+              (await besideLogs(files, (model) => `head_${model}.json`)));
         const result = await verifyAuditFiles(files, {
           ...(hmacKey ? { hmacKey } : {}),
           ...(opts.publicKey ? { publicKey: readPublicKey(opts.publicKey) } : {}),
