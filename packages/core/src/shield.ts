@@ -5,6 +5,9 @@
  * @module
  */
 import { type AccessStage, createAccessShared, createAccessStage } from './auth/stage.js';
+import { createBudgetMeter, settleFromBody } from './budget/settle.js';
+import { type ConsumptionContext, type ConsumptionStage, createConsumptionStage } from './budget/stage.js';
+import { type BudgetStore, createMemoryBudgetStore } from './budget/store.js';
 import { createClientIpResolver } from './client-ip.js';
 import { deepMerge, resolveOptions } from './config/resolve.js';
 import type { ResolvedOptions, RouteOverrides, ShieldLogger, ShieldOptions } from './config/schema.js';
@@ -14,6 +17,7 @@ import { ERROR_CODES } from './errors.js';
 import { createSecurityMonitor } from './incidents/monitor.js';
 import type { IncidentSummary, IncidentSummaryOptions } from './incidents/summary.js';
 import type { Incident, IncidentInput } from './incidents/types.js';
+import { createNetworkCheck, type NetworkCheck } from './network/rules.js';
 import { createResponseChecker, type ResponseChecker } from './output/checker.js';
 import { createCanary } from './output/leak.js';
 import type { StreamHooks } from './output/stream.js';
@@ -46,6 +50,10 @@ export interface Policy {
   readonly rate: RateStage;
   /** @internal */
   readonly detection: DetectionStage;
+  /** @internal CIDR allow/deny lists, when any are set. */
+  readonly network: NetworkCheck | undefined;
+  /** @internal Token budgets, caps and in-flight leases (shared with the global policy unless overridden). */
+  readonly consumption: ConsumptionStage;
   /** @internal The response checker, compiled on first use. */
   output(): ResponseChecker;
 }
@@ -107,6 +115,12 @@ export interface Shield {
    * what the dashboard and the `/metrics` handler serve. In-process and fixed-size.
    */
   readonly telemetry: ShieldTelemetry;
+  /**
+   * Call when the response is over (finished, failed, or the client went away): releases the request's
+   * in-flight slot and settles its token reservation if the response checks did not. Idempotent;
+   * every adapter calls it. Never throws.
+   */
+  finish(decision: Decision | undefined): Promise<void>;
   /** Waits until queued audit entries are written (and checkpointed) and pending alerts are sent. */
   flush(): Promise<void>;
   /** Flushes, then closes the audit sink and alert channels. Call on shutdown. */
@@ -194,7 +208,30 @@ export function createShield(input: ShieldOptions = {}): Shield {
     onStoreError: options.rate.onStoreError,
   });
   const policies = new Map<string, Policy>();
-  const compile = (key: string, resolved: ResolvedOptions, ownRate = true): Policy => {
+  // Budgets and in-flight leases: one in-memory store per shield, one stage per scope (issue 19).
+  let budgetMemory: BudgetStore | undefined;
+  const consumptionShared = {
+    guards,
+    memory: () => (budgetMemory ??= createMemoryBudgetStore({ maxKeys: options.rate.maxClients })),
+    storeTimeoutMs: options.rate.storeTimeoutMs,
+    logger,
+  };
+  const consumptionByScope = new Map<string, ConsumptionStage>();
+  const consumptionFor = (scope: string, resolved: ResolvedOptions, own: boolean): ConsumptionStage => {
+    const key = own ? scope : 'g';
+    let stage = consumptionByScope.get(key);
+    if (!stage) {
+      stage = createConsumptionStage(resolved.budget, resolved.concurrency, key, consumptionShared);
+      consumptionByScope.set(key, stage);
+    }
+    return stage;
+  };
+  const compile = (
+    key: string,
+    resolved: ResolvedOptions,
+    ownRate = true,
+    ownConsumption = key === '*',
+  ): Policy => {
     const compiled: Policy = {
       key,
       options: resolved,
@@ -211,6 +248,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
         storeTimeoutMs: resolved.rate.storeTimeoutMs,
       }),
       output: compileOutput(resolved),
+      network: createNetworkCheck(resolved.network),
+      consumption: consumptionFor(key === '*' ? 'g' : key, resolved, ownConsumption),
     };
     policies.set(key, compiled);
     return compiled;
@@ -221,7 +260,12 @@ export function createShield(input: ShieldOptions = {}): Shield {
   const routeTable = createRouteTable(
     [...routes].map(([key, resolved]): [string, Policy] => {
       const override = (input as { routes?: Record<string, Record<string, unknown>> }).routes?.[key] ?? {};
-      const policy = compile(key, resolved, 'rate' in override);
+      const policy = compile(
+        key,
+        resolved,
+        'rate' in override,
+        'budget' in override || 'concurrency' in override,
+      );
       return [key, policy.ownRate ? policy : { ...policy, rate: globalPolicy.rate }];
     }),
   );
@@ -231,7 +275,12 @@ export function createShield(input: ShieldOptions = {}): Shield {
     const { env, routes: _routes, ...globals } = input;
     const merged = deepMerge(globals, overrides);
     const resolved = resolveOptions({ ...merged, env } as ShieldOptions).options;
-    const compiled = compile(key, resolved, 'rate' in overrides);
+    const compiled = compile(
+      key,
+      resolved,
+      'rate' in overrides,
+      'budget' in overrides || 'concurrency' in overrides,
+    );
     return compiled.ownRate ? compiled : { ...compiled, rate: globalPolicy.rate };
   }
 
@@ -319,7 +368,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
       (incomingId && REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID());
     const client = resolveIp(req.socketIp, req.headers);
     if (client.finding) findings.push(client.finding);
-    const ctx: RequestContext = {
+    const ctx: ConsumptionContext = {
       req,
       clientIp: client.ip,
       clientKey: client.key,
@@ -353,6 +402,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
       const stages: Array<
         [StageName, boolean, 'open' | 'closed', () => Block | undefined | Promise<Block | undefined>]
       > = [
+        ['access', active.network !== undefined, 'closed', () => active.network!(ctx)],
         ['access', opts.access.enabled, opts.access.onError, () => active.access.run(ctx)],
         ['rate', lockoutOn, opts.rate.onError, () => active.rate.lockout(ctx)],
         ['rate', opts.rate.enabled, opts.rate.onError, () => active.rate.run(ctx, true)],
@@ -406,6 +456,24 @@ export function createShield(input: ShieldOptions = {}): Shield {
       action = 'flag';
       reasons.push(`Risk score ${score} is at or above the flag threshold ${opts.detection.flagThreshold}`);
     }
+    // Budgets and in-flight slots last, once nothing else refuses: a refused request reserves nothing.
+    // An outer middleware that reserved for this request already did so for its route policy too.
+    const consumptionDone = given.outer
+      ? Boolean(given.outer.budget || given.outer.lease) || active.consumption === globalPolicy.consumption
+      : skip?.includes('rate') === true;
+    if (!blocked && !opts.skip && active.consumption.active && !consumptionDone) {
+      const stageStart = now();
+      const block = await runStage('rate', ctx, () => active.consumption.run(ctx), opts.rate.onError);
+      timings.rate = (timings.rate ?? 0) + now() - stageStart;
+      if (block) {
+        blocked = { block, stage: 'rate' };
+        action = 'block';
+        status = block.status;
+        code = block.code;
+        reasons.length = 0;
+        reasons.push(block.reason);
+      }
+    }
     for (const finding of ctx.findings) {
       if (reasons.length >= 5) break;
       if (finding.severity !== 'low' && !reasons.includes(finding.message)) reasons.push(finding.message);
@@ -445,6 +513,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
       clientIp: ctx.clientIp,
       ...(ctx.identity ? { identity: ctx.identity } : {}),
       ...(ctx.body !== req.body ? { body: ctx.body } : {}),
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
+      ...(ctx.lease ? { lease: ctx.lease } : {}),
       ...(matched
         ? { route: matched.key }
         : protectOptions.policy
@@ -480,7 +550,37 @@ export function createShield(input: ShieldOptions = {}): Shield {
     monitor.recordResponse(decision, check);
   }
 
+  const consumptionOf = (scope: string) => consumptionByScope.get(scope);
+
+  /** Settles the reservation from a complete body: its `usage`, else its text counted. Never throws. */
+  function settleBody(decision: Decision | undefined, status: number, body: unknown): void {
+    const state = decision?.budget;
+    const stage = state && !state.settled ? consumptionOf(state.scope) : undefined;
+    if (!state || !stage) return;
+    settleFromBody(stage, state, status, body).catch((error) =>
+      logger.error('settling a token reservation failed', { message: (error as Error).message }),
+    );
+  }
+
+  async function finish(decision: Decision | undefined): Promise<void> {
+    if (!decision) return;
+    try {
+      const { budget: state, lease } = decision;
+      if (state && !state.settled) {
+        const stage = consumptionOf(state.scope);
+        // Output counted from a stream that ended early (client gone) settles on what was sent; a
+        // response nobody measured keeps its reservation.
+        if (stage && state.counted) await stage.settle(state, { output: state.output });
+        else state.settled = true;
+      }
+      if (lease && !lease.released) await consumptionOf(lease.scope)?.release(lease);
+    } catch (error) {
+      logger.error('finishing a request failed', { message: (error as Error).message });
+    }
+  }
+
   function checkResponse(response: ShieldResponse, decision?: Decision, explicit?: Policy): ResponseCheck {
+    settleBody(decision, response.status, response.body);
     const check = runResponseChecks(response, decision, explicit);
     recordResponse(decision, check);
     return check;
@@ -529,8 +629,11 @@ export function createShield(input: ShieldOptions = {}): Shield {
     explicit?: Policy,
   ): TransformStream<Uint8Array, Uint8Array> {
     const active = policyFor(decision, explicit);
-    if (!active.options.output.enabled || active.options.skip) return new TransformStream();
-    return active.output().createStream(kind, {
+    const state = decision?.budget;
+    const stage = state && !state.settled ? consumptionOf(state.scope) : undefined;
+    const meter = state && stage ? createBudgetMeter(stage, state, active.options.budget, kind) : undefined;
+    if (!active.options.output.enabled || active.options.skip) return meter ?? new TransformStream();
+    const filter = active.output().createStream(kind, {
       ...hooks,
       onEnd: (summary) => {
         recordResponse(decision, {
@@ -542,6 +645,8 @@ export function createShield(input: ShieldOptions = {}): Shield {
         hooks?.onEnd?.(summary);
       },
     });
+    // Masking first, then metering: a stream cut for its budget ends with the meter's final event.
+    return meter ? { writable: filter.writable, readable: filter.readable.pipeThrough(meter) } : filter;
   }
 
   function canary(): string {
@@ -562,6 +667,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
     logIncident: monitor.logIncident,
     getIncidentSummary: monitor.getIncidentSummary,
     recordResponse,
+    finish,
     telemetry: { snapshot: telemetry.snapshot, prometheus: telemetry.prometheus },
     flush: monitor.flush,
     close: monitor.close,
@@ -582,6 +688,8 @@ export function mergeDecisions(outer: Decision, inner: Decision): Decision {
     findings: [...outer.findings, ...inner.findings],
     failures: [...outer.failures, ...inner.failures],
     headers: { ...outer.headers, ...inner.headers },
+    ...(inner.budget || outer.budget ? { budget: inner.budget ?? outer.budget } : {}),
+    ...(inner.lease || outer.lease ? { lease: inner.lease ?? outer.lease } : {}),
     risk: inner.risk.score >= outer.risk.score ? inner.risk : outer.risk,
     timings: { ...inner.timings, total: outer.timings.total + inner.timings.total },
   };
