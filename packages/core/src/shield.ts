@@ -566,7 +566,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
     if (!decision) return;
     try {
       const { budget: state, lease } = decision;
-      if (state && !state.settled) {
+      if (state && !state.settled && !state.settling) {
         const stage = consumptionOf(state.scope);
         // Output counted from a stream that ended early (client gone) settles on what was sent; a
         // response nobody measured keeps its reservation.

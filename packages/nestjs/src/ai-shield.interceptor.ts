@@ -79,7 +79,7 @@ export class AiShieldInterceptor implements NestInterceptor {
     const decision = req?.aiShield;
     if (!req || !decision) return next.handle();
     const policy = req[REQUEST_POLICY] as Policy | undefined;
-    if (!(policy ?? this.shield).options.output.enabled) return next.handle();
+    if (!(policy ?? this.shield).options.output.enabled && !decision.budget) return next.handle();
 
     const handler = context.getHandler();
     const res = http.getResponse<HttpResponseLike | undefined>();

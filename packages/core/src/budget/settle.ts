@@ -17,7 +17,9 @@ export async function settleFromBody(
   status: number,
   body: unknown,
 ): Promise<void> {
-  if (state.settled) return;
+  if (state.settled || state.settling) return;
+  // Marked at once: `shield.finish` (on the response's close) must not settle it too in the meantime.
+  state.settling = true;
   let parsed = body;
   if (typeof body === 'string' && body.length < 4_000_000) {
     try {

@@ -40,6 +40,8 @@ export interface BudgetState {
   cost?: number;
   /** True once output was counted from the response (a stream meter); `shield.finish` then settles on it. */
   counted?: boolean;
+  /** A complete response is being settled (its output counted). */
+  settling?: boolean;
   /** Reserved in the in-memory insurance store because the shared one failed. */
   insurance?: boolean;
   settled?: boolean;
