@@ -63,6 +63,7 @@ export {
   concurrencyOptionsSchema,
   type TokenWindow,
 } from './budget/options.js';
+export type { ModelSpend, Overspend } from './budget/spend.js';
 export type { BudgetState, LeaseState } from './budget/stage.js';
 export {
   type AcquireResult,

@@ -6,7 +6,13 @@
  */
 import { type AccessStage, createAccessShared, createAccessStage } from './auth/stage.js';
 import { createBudgetMeter, settleFromBody } from './budget/settle.js';
-import { type ConsumptionContext, type ConsumptionStage, createConsumptionStage } from './budget/stage.js';
+import { createSpendTracker, type ModelSpend } from './budget/spend.js';
+import {
+  type BudgetState,
+  type ConsumptionContext,
+  type ConsumptionStage,
+  createConsumptionStage,
+} from './budget/stage.js';
 import { type BudgetStore, createMemoryBudgetStore } from './budget/store.js';
 import { createClientIpResolver } from './client-ip.js';
 import { deepMerge, resolveOptions } from './config/resolve.js';
@@ -121,6 +127,8 @@ export interface Shield {
    * every adapter calls it. Never throws.
    */
   finish(decision: Decision | undefined): Promise<void>;
+  /** Tokens and cost per model (`body.model`) of the settled requests since the shield started. */
+  spendByModel(): Record<string, ModelSpend>;
   /** Waits until queued audit entries are written (and checkpointed) and pending alerts are sent. */
   flush(): Promise<void>;
   /** Flushes, then closes the audit sink and alert channels. Call on shutdown. */
@@ -210,11 +218,54 @@ export function createShield(input: ShieldOptions = {}): Shield {
   const policies = new Map<string, Policy>();
   // Budgets and in-flight leases: one in-memory store per shield, one stage per scope (issue 19).
   let budgetMemory: BudgetStore | undefined;
+  // Cost accounting: spend per subject and hour (overspend incidents), totals per model.
+  let spendTracker: ReturnType<typeof createSpendTracker> | undefined;
+  const spendAlert = options.budget.spendAlert;
+  const spend = () =>
+    (spendTracker ??= createSpendTracker(
+      spendAlert === false ? { factor: Infinity, minTokens: Infinity, maxSubjects: 1 } : spendAlert,
+    ));
+  const onSettled = (state: BudgetState) => {
+    const tokens = state.input + state.output;
+    const cost = state.cost ?? 0;
+    spend().model(state.model ?? 'unknown', state.input, state.output, cost);
+    const over = spendAlert === false ? undefined : spend().record(state.subject, tokens, cost);
+    if (over) {
+      monitor.logIncident({
+        type: 'budget_overspend',
+        severity: 'high',
+        clientIp: state.clientIp,
+        ...(state.identity ? { identity: state.identity } : {}),
+        details: {
+          subject: over.subject,
+          tokensThisHour: over.tokens,
+          usualTokensPerHour: over.usual,
+          ratio: over.ratio,
+          ...(over.cost > 0 ? { costThisHour: Math.round(over.cost * 1e6) / 1e6 } : {}),
+          ...(state.model ? { model: state.model } : {}),
+        },
+      });
+    }
+    if (options.budget.auditUsage) {
+      monitor.recordUsage({
+        clientIp: state.clientIp,
+        ...(state.identity ? { identity: state.identity } : {}),
+        data: {
+          subject: state.subject,
+          input: state.input,
+          output: state.output,
+          ...(state.model ? { model: state.model } : {}),
+          ...(state.cost !== undefined ? { cost: state.cost } : {}),
+        },
+      });
+    }
+  };
   const consumptionShared = {
     guards,
     memory: () => (budgetMemory ??= createMemoryBudgetStore({ maxKeys: options.rate.maxClients })),
     storeTimeoutMs: options.rate.storeTimeoutMs,
     logger,
+    onSettled,
   };
   const consumptionByScope = new Map<string, ConsumptionStage>();
   const consumptionFor = (scope: string, resolved: ResolvedOptions, own: boolean): ConsumptionStage => {
@@ -668,6 +719,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
     getIncidentSummary: monitor.getIncidentSummary,
     recordResponse,
     finish,
+    spendByModel: () => spend().models(),
     telemetry: { snapshot: telemetry.snapshot, prometheus: telemetry.prometheus },
     flush: monitor.flush,
     close: monitor.close,

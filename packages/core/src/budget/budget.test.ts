@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMemorySink } from '../audit/memory-sink.js';
 import { optionsFromEnv } from '../config/env.js';
 import type { ShieldOptions, ShieldRequest } from '../index.js';
 import { createShield, isDenied, toProblem } from '../shield.js';
+import { createSpendTracker } from './spend.js';
 import { createMemoryBudgetStore } from './store.js';
 import { estimateTokens, readPrompt } from './tokens.js';
 import { usageOf } from './usage.js';
@@ -360,5 +362,73 @@ describe('parsing', () => {
       network: { deny: ['10.0.0.0/8', '192.0.2.1'] },
     });
     expect(optionsFromEnv({ AI_SHIELD_TOKEN_BUDGET: 'lots' }).issues[0]).toContain('AI_SHIELD_TOKEN_BUDGET');
+  });
+});
+
+describe('cost accounting', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('prices each request per model, in the decision, the per-model totals and usage audit entries', async () => {
+    const sink = createMemorySink();
+    const shield = createShield({
+      env: false,
+      rate: { minIntervalMs: 0 },
+      audit: { sink },
+      budget: { prices: { 'gpt-test': { input: 2, output: 8 } }, auditUsage: true, tokenizer: 'estimate' },
+    });
+    const decision = await shield.protect({ ...chat('hi', { max_tokens: 50 }), identity: { id: 'alice' } });
+    shield.checkResponse({ status: 200, body: { usage: { prompt_tokens: 1000, completion_tokens: 500 } } }, decision);
+    await shield.finish(decision);
+    await shield.flush();
+    // 1,000 input at 2 per million + 500 output at 8 per million.
+    expect(decision.budget).toMatchObject({ model: 'gpt-test', input: 1000, output: 500, cost: 0.006, identity: 'alice' });
+    expect(shield.spendByModel()['gpt-test']).toEqual({ requests: 1, input: 1000, output: 500, cost: 0.006 });
+    const usage = sink.entries().find((entry) => entry.type === 'usage');
+    expect(usage).toMatchObject({ identity: { id: 'alice' }, data: { model: 'gpt-test', input: 1000, output: 500, cost: 0.006 } });
+  });
+
+  it('an identity spending many times its usual tokens in an hour is an incident and an alert', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T10:00:00Z'));
+    const alerts: unknown[] = [];
+    const shield = createShield({
+      env: false,
+      rate: { minIntervalMs: 0, perIp: false, perIdentity: false },
+      audit: { enabled: false },
+      alerts: { channels: [{ name: 'test', send: async (alert) => void alerts.push(alert) }] },
+      budget: { auditUsage: true, tokenizer: 'estimate' },
+    });
+    const spendTokens = async (output: number) => {
+      const decision = await shield.protect({ ...chat('hi', { max_tokens: 10 }), identity: { id: 'bob' } });
+      shield.checkResponse({ status: 200, body: { usage: { prompt_tokens: 0, completion_tokens: output } } }, decision);
+    };
+    await spendTokens(1_000); // the usual hour
+    vi.setSystemTime(new Date('2026-01-01T11:00:00Z'));
+    await spendTokens(5_000);
+    expect((await shield.getIncidentSummary()).byType.budget_overspend).toBeUndefined();
+    await spendTokens(40_000); // 45,000 in this hour: 45x the usual 1,000
+    const summary = await shield.getIncidentSummary();
+    expect(summary.byType.budget_overspend).toBe(1);
+    await shield.flush();
+    expect(alerts).toContainEqual(expect.objectContaining({ rule: 'overspend', key: 'bob' }));
+    await spendTokens(40_000); // reported once per hour
+    expect((await shield.getIncidentSummary()).byType.budget_overspend).toBe(1);
+  });
+
+  it('the usual spend decays over idle hours', () => {
+    let clock = 0;
+    const tracker = createSpendTracker({ factor: 10, minTokens: 100, maxSubjects: 2, now: () => clock });
+    tracker.record('a', 1_000, 0);
+    clock += 3_600_000;
+    expect(tracker.record('a', 5_000, 0)).toBeUndefined();
+    clock += 3_600_000 * 10; // ten idle hours
+    expect(tracker.record('a', 4_000, 0)).toMatchObject({ subject: 'a', tokens: 4_000 });
+    // Bounded: a third subject evicts the least recently active.
+    tracker.record('b', 1, 0);
+    tracker.record('c', 1, 0);
+    clock += 3_600_000;
+    expect(tracker.record('a', 100_000, 0)).toBeUndefined(); // forgotten: no history, no verdict
   });
 });

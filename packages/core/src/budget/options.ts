@@ -77,6 +77,23 @@ export const budgetOptionsSchema = z.strictObject({
   streamStepTokens: z.number().int().positive().default(256),
   /** Prices per model (`body.model`) in currency units per million tokens, for cost accounting. */
   prices: z.record(z.string(), priceSchema).default({}),
+  /**
+   * An incident (`budget_overspend`, high; alerted by the default `overspend` rule) when a subject
+   * (identity, else client address) spends `factor` times its usual hourly tokens, and at least
+   * `minTokens`, within an hour. `false` disables.
+   */
+  spendAlert: z
+    .union([
+      z.strictObject({
+        factor: z.number().min(1).default(10),
+        minTokens: z.number().int().positive().default(10_000),
+        maxSubjects: z.number().int().positive().default(10_000),
+      }),
+      z.literal(false),
+    ])
+    .default({ factor: 10, minTokens: 10_000, maxSubjects: 10_000 }),
+  /** Write a `usage` audit entry (tokens, model, cost) for every settled request. Off: one entry per request. */
+  auditUsage: z.boolean().default(false),
   /** Shared budget store; defaults to in-memory. `createRedisBudgetStore(client)` from `@ai-shield/core/node`. */
   store: storeSchema.optional(),
   /** When the store fails or times out (`rate.storeTimeoutMs`): count in memory, pass, or refuse (503). */
@@ -118,7 +135,9 @@ export function budgetActive(options: BudgetOptions): boolean {
     options.perClient !== false ||
     options.perIdentity !== false ||
     options.maxOutputTokens !== undefined ||
-    options.maxInputTokens !== undefined
+    options.maxInputTokens !== undefined ||
+    Object.keys(options.prices).length > 0 ||
+    options.auditUsage
   );
 }
 

@@ -20,7 +20,7 @@ import {
   type TokenWindow,
   windowList,
 } from './options.js';
-import { type BudgetCharge, type BudgetStore, createMemoryBudgetStore } from './store.js';
+import { type BudgetCharge, type BudgetStore, createMemoryBudgetStore, type ReserveResult } from './store.js';
 import { createTokenizer, inputTokens, readPrompt, type TokenCounter } from './tokens.js';
 import type { Usage } from './usage.js';
 
@@ -36,6 +36,10 @@ export interface BudgetState {
   /** Output tokens counted so far from a stream, or reported by the response. */
   output: number;
   model?: string;
+  /** Who is charged: `identity:<kind>:<id>`, else `client:<address>`. */
+  subject: string;
+  identity?: string;
+  clientIp: string;
   /** Cost in the currency of `budget.prices`, once settled (when the model has a price). */
   cost?: number;
   /** True once output was counted from the response (a stream meter); `shield.finish` then settles on it. */
@@ -81,6 +85,8 @@ export interface ConsumptionShared {
   memory?: () => BudgetStore;
   storeTimeoutMs?: number;
   logger?: { error(message: string, details?: Record<string, unknown>): void };
+  /** Called once per settled reservation (cost accounting, spend incidents, usage audit entries). */
+  onSettled?(state: BudgetState): void;
 }
 
 class StoreRefused extends AiShieldError {}
@@ -225,6 +231,7 @@ export function createConsumptionStage(
     model?: string,
   ): Promise<Block | undefined> {
     const charges: Array<BudgetCharge & { who: string; window: TokenWindow }> = [];
+    const id = identityKey(ctx);
     const prefix = `${budget.keyPrefix}:${scope}`;
     for (const window of windowList(budget.perClient)) {
       charges.push({
@@ -235,7 +242,6 @@ export function createConsumptionStage(
         window,
       });
     }
-    const id = identityKey(ctx);
     if (id) {
       for (const window of windowList(budget.perIdentity)) {
         charges.push({
@@ -247,10 +253,13 @@ export function createConsumptionStage(
         });
       }
     }
-    if (charges.length === 0) return undefined;
     const tokens = input + output;
     const plain = charges.map(({ key, limit, windowMs }) => ({ key, limit, windowMs }));
-    const result = await guarded(ctx, 'budget', (store) => store.reserve(plain, tokens));
+    // Without windows (caps or prices only) nothing is charged, but usage is still accounted.
+    const result: { value: ReserveResult; insurance?: boolean } | undefined =
+      plain.length === 0
+        ? { value: { ok: true } }
+        : await guarded(ctx, 'budget', (store) => store.reserve(plain, tokens));
     if (!result) return undefined;
     if (!result.value.ok) {
       const { index, retryAfterMs, used } = result.value;
@@ -267,6 +276,9 @@ export function createConsumptionStage(
     }
     ctx.budget = {
       scope,
+      subject: id ? `identity:${id}` : `client:${ctx.clientKey}`,
+      ...(ctx.identity ? { identity: ctx.identity.id } : {}),
+      clientIp: ctx.clientIp,
       charges: plain,
       input,
       reservedOutput: output,
@@ -348,6 +360,11 @@ export function createConsumptionStage(
     const cost = costOf(state);
     if (cost !== undefined) state.cost = cost;
     const delta = state.input + state.output - reserved;
+    try {
+      shared.onSettled?.(state);
+    } catch (error) {
+      shared.logger?.error('recording token usage failed', { message: (error as Error).message });
+    }
     if (delta === 0) return;
     try {
       await guarded(undefined, 'budget', (store) => store.adjust(state.charges, delta), state.insurance);
@@ -359,6 +376,10 @@ export function createConsumptionStage(
   }
 
   async function extend(state: BudgetState, tokens: number): Promise<boolean> {
+    if (state.charges.length === 0) {
+      state.reservedOutput += tokens;
+      return true;
+    }
     try {
       const result = await guarded(
         undefined,
