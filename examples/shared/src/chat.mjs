@@ -104,3 +104,30 @@ export function createChatBackend(env = globalThis.process?.env ?? {}) {
     },
   };
 }
+
+/**
+ * `/v1/chat` as a Web `Response` (Hono, Workers): the completion as JSON, or with `stream: true` the
+ * events as `text/event-stream`. `signal` stops asking the model when the client goes away.
+ */
+export async function chatResponse(backend, body, signal) {
+  if (body.stream !== true) {
+    return new Response(JSON.stringify(await backend.complete(body, signal)), {
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+  const encoder = new TextEncoder();
+  const events = backend.stream(body, signal)[Symbol.asyncIterator]();
+  const stream = new ReadableStream({
+    async pull(controller) {
+      const { value, done } = await events.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await events.return?.();
+    },
+  });
+  return new Response(stream, {
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+  });
+}

@@ -40,6 +40,12 @@ export interface ChatBackend {
 }
 /** The chat backend for this environment (see examples/shared/src/chat.mjs). */
 export function createChatBackend(env?: Record<string, string | undefined>): ChatBackend;
+/** `/v1/chat` as a Web Response: JSON, or `text/event-stream` with `stream: true`. */
+export function chatResponse(
+  backend: ChatBackend,
+  body: { messages: ChatMessage[]; [key: string]: unknown },
+  signal?: AbortSignal,
+): Promise<Response>;
 /** The stand-in's complete answer, with `usage`. */
 export function standInCompletion(body: { messages: ChatMessage[] }): Record<string, unknown>;
 /** The stand-in's answer as OpenAI stream events, word by word. */
