@@ -379,14 +379,26 @@ describe('cost accounting', () => {
       budget: { prices: { 'gpt-test': { input: 2, output: 8 } }, auditUsage: true, tokenizer: 'estimate' },
     });
     const decision = await shield.protect({ ...chat('hi', { max_tokens: 50 }), identity: { id: 'alice' } });
-    shield.checkResponse({ status: 200, body: { usage: { prompt_tokens: 1000, completion_tokens: 500 } } }, decision);
+    shield.checkResponse(
+      { status: 200, body: { usage: { prompt_tokens: 1000, completion_tokens: 500 } } },
+      decision,
+    );
     await shield.finish(decision);
     await shield.flush();
     // 1,000 input at 2 per million + 500 output at 8 per million.
-    expect(decision.budget).toMatchObject({ model: 'gpt-test', input: 1000, output: 500, cost: 0.006, identity: 'alice' });
+    expect(decision.budget).toMatchObject({
+      model: 'gpt-test',
+      input: 1000,
+      output: 500,
+      cost: 0.006,
+      identity: 'alice',
+    });
     expect(shield.spendByModel()['gpt-test']).toEqual({ requests: 1, input: 1000, output: 500, cost: 0.006 });
     const usage = sink.entries().find((entry) => entry.type === 'usage');
-    expect(usage).toMatchObject({ identity: { id: 'alice' }, data: { model: 'gpt-test', input: 1000, output: 500, cost: 0.006 } });
+    expect(usage).toMatchObject({
+      identity: { id: 'alice' },
+      data: { model: 'gpt-test', input: 1000, output: 500, cost: 0.006 },
+    });
   });
 
   it('an identity spending many times its usual tokens in an hour is an incident and an alert', async () => {
@@ -402,7 +414,10 @@ describe('cost accounting', () => {
     });
     const spendTokens = async (output: number) => {
       const decision = await shield.protect({ ...chat('hi', { max_tokens: 10 }), identity: { id: 'bob' } });
-      shield.checkResponse({ status: 200, body: { usage: { prompt_tokens: 0, completion_tokens: output } } }, decision);
+      shield.checkResponse(
+        { status: 200, body: { usage: { prompt_tokens: 0, completion_tokens: output } } },
+        decision,
+      );
     };
     await spendTokens(1_000); // the usual hour
     vi.setSystemTime(new Date('2026-01-01T11:00:00Z'));

@@ -55,10 +55,11 @@ export const budgetOptionsSchema = z.strictObject({
    */
   tokenizer: tokenizerSchema.default('o200k_base'),
   /**
-   * Text beyond this many characters is estimated, not tokenized: a real tokenizer costs about 40 µs per
-   * KB, so a 1 MB prompt would cost 40 ms of CPU before it is refused.
+   * Text beyond this many characters is estimated, not tokenized: gpt-tokenizer costs 15-60 µs per KB of
+   * prompt with its merge cache warm (bench:pipeline) and up to ~0.5 ms per KB of text it has never seen,
+   * so an unbounded prompt would be a CPU lever for whoever sends it.
    */
-  maxTokenizeChars: z.number().int().positive().default(32_768),
+  maxTokenizeChars: z.number().int().positive().default(8192),
   /** Largest `max_tokens` (or `max_completion_tokens` / `max_output_tokens`) a request may ask for. */
   maxOutputTokens: z.number().int().positive().optional(),
   /** Largest input (prompt) a request may send, in tokens. */
