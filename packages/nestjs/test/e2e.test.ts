@@ -153,7 +153,9 @@ class SlowController {
 }
 
 @Module({
-  imports: [AiShieldModule.forRoot({ env: false, rate: { minIntervalMs: 0 }, concurrency: { perClient: 1 } })],
+  imports: [
+    AiShieldModule.forRoot({ env: false, rate: { minIntervalMs: 0 }, concurrency: { perClient: 1 } }),
+  ],
   controllers: [SlowController],
   providers: [{ provide: APP_GUARD, useClass: AiShieldGuard }],
 })
