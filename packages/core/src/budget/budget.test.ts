@@ -215,6 +215,18 @@ describe('concurrency caps', () => {
     clock += 5_001;
     expect((await store.acquire(slot, 'b', 5_000)).ok).toBe(true);
   });
+
+  it('forgets clients whose leases expired without a release (bounded without a timer)', async () => {
+    let clock = 0;
+    const store = createMemoryBudgetStore({ now: () => clock });
+    for (let i = 0; i < 1000; i++)
+      await store.acquire([{ key: `client-${i}`, limit: 1 }], `lease-${i}`, 1_000);
+    expect(store.leaseKeys).toBe(1000);
+    clock += 2_000;
+    // New traffic from other clients sweeps the stale keys as it arrives.
+    for (let i = 0; i < 600; i++) await store.acquire([{ key: `new-${i}`, limit: 1 }], `new-${i}`, 60_000);
+    expect(store.leaseKeys).toBeLessThan(700);
+  });
 });
 
 describe('streams', () => {

@@ -60,12 +60,28 @@ export interface MemoryBudgetStoreOptions {
  * @example
  * aiShield({ budget: { perClient: { tokens: 20_000 }, store: createMemoryBudgetStore() } });
  */
-export function createMemoryBudgetStore(options: MemoryBudgetStoreOptions = {}): BudgetStore {
+export function createMemoryBudgetStore(
+  options: MemoryBudgetStoreOptions = {},
+): BudgetStore & { readonly leaseKeys: number } {
   const now = options.now ?? Date.now;
   const table = new CounterTable(options.maxKeys ?? 100_000);
   // key -> lease id -> expiry. Keys without leases are deleted, so the map holds in-flight work only.
   const leases = new Map<string, Map<string, number>>();
 
+  // A moving hand over the keys drops expired leases that nobody released (a caller that never calls
+  // `finish`), so the map cannot grow with clients that do not come back.
+  let hand: Iterator<string> | undefined;
+  const sweep = (at: number) => {
+    for (let i = 0; i < 2; i++) {
+      hand ??= leases.keys();
+      const next = hand.next();
+      if (next.done) {
+        hand = undefined;
+        return;
+      }
+      live(next.value, at);
+    }
+  };
   const live = (key: string, at: number) => {
     const held = leases.get(key);
     if (!held) return 0;
@@ -103,6 +119,7 @@ export function createMemoryBudgetStore(options: MemoryBudgetStoreOptions = {}):
     },
     async acquire(slots, leaseId, ttlMs) {
       const at = now();
+      sweep(at);
       for (let i = 0; i < slots.length; i++) {
         if (live(slots[i]!.key, at) >= slots[i]!.limit) return { ok: false, index: i };
       }
@@ -123,6 +140,10 @@ export function createMemoryBudgetStore(options: MemoryBudgetStoreOptions = {}):
     },
     async probe() {
       return true;
+    },
+    /** Counters holding in-flight leases now (for tests and diagnostics). */
+    get leaseKeys() {
+      return leases.size;
     },
   };
 }
