@@ -5,7 +5,7 @@
  * @module
  */
 import { type AccessStage, createAccessShared, createAccessStage } from './auth/stage.js';
-import { createBudgetMeter, settleFromBody } from './budget/settle.js';
+import { countEvent, createBudgetMeter, settleFromBody } from './budget/settle.js';
 import { createSpendTracker, type ModelSpend } from './budget/spend.js';
 import {
   type BudgetState,
@@ -604,10 +604,17 @@ export function createShield(input: ShieldOptions = {}): Shield {
   const consumptionOf = (scope: string) => consumptionByScope.get(scope);
 
   /** Settles the reservation from a complete body: its `usage`, else its text counted. Never throws. */
-  function settleBody(decision: Decision | undefined, status: number, body: unknown): void {
+  function settleBody(
+    decision: Decision | undefined,
+    status: number,
+    body: unknown,
+    headers?: ShieldResponse['headers'],
+  ): void {
     const state = decision?.budget;
     const stage = state && !state.settled ? consumptionOf(state.scope) : undefined;
     if (!state || !stage) return;
+    // One event of a stream checked event by event: counted now, settled by finish() at the end.
+    if (headers?.['content-type']?.startsWith('text/event-stream')) return countEvent(stage, state, body);
     settleFromBody(stage, state, status, body).catch((error) =>
       logger.error('settling a token reservation failed', { message: (error as Error).message }),
     );
@@ -631,7 +638,7 @@ export function createShield(input: ShieldOptions = {}): Shield {
   }
 
   function checkResponse(response: ShieldResponse, decision?: Decision, explicit?: Policy): ResponseCheck {
-    settleBody(decision, response.status, response.body);
+    settleBody(decision, response.status, response.body, response.headers);
     const check = runResponseChecks(response, decision, explicit);
     recordResponse(decision, check);
     return check;

@@ -271,6 +271,19 @@ describe('streams', () => {
     expect((await shield.protect(chat('hi'))).code).toBe('ERR_RATE_TOKEN_BUDGET');
   });
 
+  it('streams checked event by event (Nest @Sse) are counted per event and settled by finish()', async () => {
+    const shield = shieldWith({ budget: { perClient: { tokens: 10_000 }, tokenizer: 'estimate' } });
+    const decision = await shield.protect(chat('hi', { max_tokens: 1000 }));
+    const sse = { 'content-type': 'text/event-stream' };
+    shield.checkResponse({ status: 200, headers: sse, body: 'abcdefgh' }, decision);
+    shield.checkResponse({ status: 200, headers: sse, body: { text: 'abcd' } }, decision);
+    // 'abcdefgh': 2 tokens; an object of the app's own counts as its JSON text ('{"text":"abcd"}'): 4.
+    expect(decision.budget).toMatchObject({ output: 6, counted: true });
+    expect(decision.budget!.settled).toBeUndefined();
+    await shield.finish(decision);
+    expect(decision.budget).toMatchObject({ output: 6, settled: true });
+  });
+
   it('a client that goes away mid-stream settles on what was counted', async () => {
     const shield = shieldWith({
       budget: { perClient: { tokens: 10_000 }, tokenizer: 'estimate' },

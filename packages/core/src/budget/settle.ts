@@ -37,6 +37,33 @@ export async function settleFromBody(
   return stage.settle(state, { ...usage, output: state.output });
 }
 
+/**
+ * Counts one event of a stream an adapter checks event by event (Nest's `@Sse()`): its text is added to
+ * the output, a `usage` it carries replaces the count; `shield.finish` settles when the response ends.
+ */
+export function countEvent(stage: ConsumptionStage, state: BudgetState, payload: unknown): void {
+  if (state.settled) return;
+  let parsed = payload;
+  if (typeof payload === 'string' && payload.charCodeAt(0) === 123 /* { */) {
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      parsed = payload;
+    }
+  }
+  const usage = usageOf(parsed);
+  if (usage?.output !== undefined) state.output = usage.output;
+  else {
+    // Text in a known shape, else the event as sent (its JSON text, for an object of the app's own).
+    const text =
+      deltaTextOf(parsed) ||
+      outputTextOf(parsed) ||
+      (typeof parsed === 'object' && parsed !== null ? (JSON.stringify(parsed) ?? '') : String(parsed ?? ''));
+    state.output += stage.count(text);
+  }
+  state.counted = true;
+}
+
 /** Longest SSE event the meter holds while it waits for the event's end; longer ones pass uncounted. */
 const MAX_EVENT_CHARS = 1_000_000;
 const DECODE_STREAM: TextDecodeOptions = { stream: true };

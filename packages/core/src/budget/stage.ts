@@ -21,7 +21,7 @@ import {
   windowList,
 } from './options.js';
 import { type BudgetCharge, type BudgetStore, createMemoryBudgetStore, type ReserveResult } from './store.js';
-import { createTokenizer, inputTokens, readPrompt, type TokenCounter } from './tokens.js';
+import { createTokenizer, estimateTokens, inputTokens, readPrompt, type TokenCounter } from './tokens.js';
 import type { Usage } from './usage.js';
 
 /** A token reservation, as the decision carries it (`decision.budget`). */
@@ -72,6 +72,8 @@ export interface ConsumptionStage {
   release(lease: LeaseState): Promise<void>;
   /** The token counter (loaded on first use). */
   tokenizer(): Promise<TokenCounter>;
+  /** Counts now: the tokenizer when it is loaded (it is once a request was reserved), else the estimate. */
+  count(text: string): number;
 }
 
 export interface ConsumptionContext extends RequestContext {
@@ -423,5 +425,6 @@ export function createConsumptionStage(
     extend,
     release,
     tokenizer: () => tokenizer.load(),
+    count: (text) => (tokenizer.ready ?? estimateTokens)(text),
   };
 }
