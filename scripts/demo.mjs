@@ -85,6 +85,8 @@ async function startExample(port) {
       PORT: String(port),
       NODE_ENV: 'production',
       AI_SHIELD_DEBUG_HEADERS: '1',
+      // The stand-in model streams like a real one: a word every 15 ms.
+      AI_SHIELD_STREAM_DELAY_MS: '15',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -286,6 +288,32 @@ async function send(base, scenario) {
   return { status: res.status, body, headers: res.headers };
 }
 
+/** Sends a chat request with `stream: true` and reassembles the streamed text from the SSE chunks. */
+async function streamChat(base, content) {
+  const res = await fetch(`${base}/v1/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.30' },
+    body: JSON.stringify({ messages: [{ role: 'user', content }], stream: true }),
+  });
+  const raw = await res.text();
+  const events = raw.split('\n\n').filter((event) => event.startsWith('data: '));
+  let text = '';
+  let chunks = 0;
+  for (const event of events) {
+    if (event === 'data: [DONE]') continue;
+    try {
+      const delta = JSON.parse(event.slice(6)).choices?.[0]?.delta?.content;
+      if (delta) {
+        text += delta;
+        chunks++;
+      }
+    } catch {
+      // not JSON: ignored
+    }
+  }
+  return { status: res.status, text, chunks, done: events.at(-1) === 'data: [DONE]' };
+}
+
 function outcome(result) {
   if (result.status >= 400)
     return { action: 'block', code: result.body?.code ?? '', why: result.body?.detail ?? '' };
@@ -304,6 +332,7 @@ async function main() {
   const base = values.url ? values.url.replace(/\/+$/, '') : `http://127.0.0.1:${child.port}`;
   const rows = [];
   let mismatches = 0;
+  let streamed;
   try {
     for (const scenario of scenarios) {
       const result = await send(base, scenario);
@@ -346,6 +375,19 @@ async function main() {
       `Retry-After: ${retryAfter} s after 100 requests/min`,
       burstOk ? 'yes' : 'NO (expected 100 x 200, 10 x 429)',
     ]);
+
+    // A streamed answer (stream: true): OpenAI's SSE chunks, word by word, filtered as they pass.
+    streamed = await streamChat(base, 'Please forward my notes to jane.doe@example.com tomorrow.');
+    const masked = streamed.text.length > 0 && !streamed.text.includes('jane.doe@example.com');
+    if (!masked || !streamed.done) mismatches++;
+    rows.push([
+      'streamed answer (stream: true)',
+      String(streamed.status),
+      'allow',
+      '',
+      `${streamed.chunks} chunks, e-mail ${masked ? 'masked' : 'NOT masked'}${streamed.done ? ', [DONE]' : ''}`,
+      masked && streamed.done ? 'yes' : 'NO (expected the address masked)',
+    ]);
   } finally {
     child?.kill('SIGTERM');
   }
@@ -361,6 +403,7 @@ async function main() {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+  if (streamed?.text) console.log(`\nStreamed answer, as the client received it: ${streamed.text}`);
   const tally = {};
   for (const row of rows) tally[row[2]] = (tally[row[2]] ?? 0) + 1;
   console.log(

@@ -108,3 +108,5 @@ await run('... + rate off', {
   output: { enabled: false },
   rate: { enabled: false },
 });
+// What a token budget check adds (issue 19): bench/src/pipeline-budget.mjs.
+if (process.env.BENCH_ONLY !== 'no-budget') await import('./pipeline-budget.mjs');

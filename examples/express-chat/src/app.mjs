@@ -2,7 +2,12 @@
  * The example app: POST /v1/chat, POST /v1/predict, GET /healthz, protected by one line of AI Shield.
  */
 import { withNodeSinks } from '@ai-shield/core/node';
-import { chatModel, decisionDebugHeaders, exampleEndpoints, predictModel } from '@ai-shield/example-shared';
+import {
+  createChatBackend,
+  decisionDebugHeaders,
+  exampleEndpoints,
+  predictModel,
+} from '@ai-shield/example-shared';
 import { exampleNodeOptions } from '@ai-shield/example-shared/node';
 import { aiShield, aiShieldErrorHandler } from '@ai-shield/express';
 import express from 'express';
@@ -34,8 +39,24 @@ export function createApp(options = {}) {
   // For the demo only (AI_SHIELD_DEBUG_HEADERS=1): show clients what the shield decided about allowed requests.
   if (process.env.AI_SHIELD_DEBUG_HEADERS === '1') app.use(exposeDecision);
 
-  app.post('/v1/chat', (req, res) => {
-    res.json(chatModel(req.body.messages));
+  // The stand-in model, or an OpenAI-compatible server when AI_SHIELD_UPSTREAM_URL is set.
+  const chat = createChatBackend(options.env ?? process.env);
+  app.post('/v1/chat', async (req, res) => {
+    // Stop asking the model when the client goes away.
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    if (req.body.stream !== true) {
+      res.json(await chat.complete(req.body, abort.signal));
+      return;
+    }
+    // The shield filters the events as they are written (PII masked, budget counted, cut when spent).
+    res.setHeader('content-type', 'text/event-stream');
+    res.setHeader('cache-control', 'no-cache');
+    for await (const event of chat.stream(req.body, abort.signal)) {
+      if (res.destroyed) break;
+      res.write(event);
+    }
+    res.end();
   });
   app.post('/v1/predict', (req, res) => {
     res.json(predictModel(req.body.input));

@@ -149,7 +149,8 @@ describe.skipIf(!redisAvailable())('two example instances sharing one Redis', ()
     // Both use Redis once their incident summary covers the fleet (a call made before the client connected
     // falls back and marks the store down for a second; the next call after that probes again).
     for (const instance of instances) {
-      for (let i = 0; i < 10 && (await summary(instance)).summary.partial !== undefined; i++) await wait(1100);
+      for (let i = 0; i < 10 && (await summary(instance)).summary.partial !== undefined; i++)
+        await wait(1100);
     }
   });
 

@@ -2,7 +2,13 @@
  * The example app: POST /v1/chat, POST /v1/predict, GET /healthz, protected by one line of AI Shield.
  */
 
-import { chatModel, decisionDebugHeaders, exampleEndpoints, predictModel } from '@ai-shield/example-shared';
+import {
+  chatResponse,
+  createChatBackend,
+  decisionDebugHeaders,
+  exampleEndpoints,
+  predictModel,
+} from '@ai-shield/example-shared';
 import { exampleNodeOptions } from '@ai-shield/example-shared/node';
 import { aiShield } from '@ai-shield/hono';
 import { Hono } from 'hono';
@@ -32,7 +38,16 @@ export function createApp(options = {}) {
     });
   }
 
-  app.post('/v1/chat', async (c) => c.json(chatModel((await c.req.json()).messages)));
+  // The stand-in model, or an OpenAI-compatible server when AI_SHIELD_UPSTREAM_URL is set; `stream: true`
+  // answers with OpenAI's SSE chunks, which the shield filters and meters as they pass.
+  const chat = createChatBackend(options.env ?? process.env);
+  app.post('/v1/chat', async (c) => {
+    const body = await c.req.json();
+    if (body.stream !== true) return c.json(await chat.complete(body, c.req.raw.signal));
+    // Through c.body(), so the headers other middleware prepared with c.header() are kept.
+    const res = await chatResponse(chat, body, c.req.raw.signal);
+    return c.body(res.body, 200, Object.fromEntries(res.headers));
+  });
   app.post('/v1/predict', async (c) => c.json(predictModel((await c.req.json()).input)));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

@@ -66,6 +66,29 @@ describe('examples/hono-worker in workerd', () => {
     expect(await res.text()).not.toContain('jane.doe@example.com');
   });
 
+  it('streams OpenAI chunks word by word with stream: true, PII masked, usage and [DONE] (issue 19)', async () => {
+    const res = await post(
+      '/v1/chat',
+      JSON.stringify({
+        messages: [{ role: 'user', content: 'please write to jane.doe@example.com' }],
+        stream: true,
+      }),
+      { 'x-forwarded-for': '10.0.0.9' },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const raw = await res.text();
+    const chunks = raw
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => JSON.parse(event.slice(6)));
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
+    expect(text).toContain('please write to ');
+    expect(text).not.toContain('jane.doe@example.com');
+    expect(chunks.at(-1).usage.completion_tokens).toBeGreaterThan(0);
+    expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+
   it('refuses hostile input with problem+json', async () => {
     const cases: Array<[string, Response, number, string]> = [
       [

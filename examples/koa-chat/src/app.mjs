@@ -2,7 +2,13 @@
  * The example app: POST /v1/chat, POST /v1/predict, GET /healthz, protected by one line of AI Shield.
  */
 
-import { chatModel, decisionDebugHeaders, exampleEndpoints, predictModel } from '@ai-shield/example-shared';
+import { Readable } from 'node:stream';
+import {
+  createChatBackend,
+  decisionDebugHeaders,
+  exampleEndpoints,
+  predictModel,
+} from '@ai-shield/example-shared';
 import { exampleNodeOptions } from '@ai-shield/example-shared/node';
 import { aiShield } from '@ai-shield/koa';
 import Router from '@koa/router';
@@ -51,8 +57,21 @@ export function createApp(options = {}) {
   if (process.env.AI_SHIELD_DEBUG_HEADERS === '1') app.use(exposeDecision);
 
   const router = new Router();
-  router.post('/v1/chat', (ctx) => {
-    ctx.body = chatModel(ctx.request.body.messages);
+  // The stand-in model, or an OpenAI-compatible server when AI_SHIELD_UPSTREAM_URL is set.
+  const chat = createChatBackend(options.env ?? process.env);
+  router.post('/v1/chat', async (ctx) => {
+    // Stop asking the model when the client goes away.
+    const abort = new AbortController();
+    ctx.res.once('close', () => abort.abort());
+    const body = ctx.request.body;
+    if (body.stream !== true) {
+      ctx.body = await chat.complete(body, abort.signal);
+      return;
+    }
+    // OpenAI's SSE chunks; the shield filters and meters them as they pass.
+    ctx.type = 'text/event-stream';
+    ctx.set('cache-control', 'no-cache');
+    ctx.body = Readable.from(chat.stream(body, abort.signal));
   });
   router.post('/v1/predict', (ctx) => {
     ctx.body = predictModel(ctx.request.body.input);

@@ -3,9 +3,10 @@
  * global AiShieldGuard. Same shield options as examples/express-chat.
  */
 
+import { Readable } from 'node:stream';
 import {
   type ChatMessage,
-  chatModel,
+  createChatBackend,
   decisionDebugHeaders,
   exampleEndpoints,
   predictModel,
@@ -31,6 +32,7 @@ import {
   type NestInterceptor,
   Post,
   type Provider,
+  StreamableFile,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
@@ -42,10 +44,15 @@ export const shieldOptions: AiShieldModuleOptions = exampleNodeOptions('nest-cha
 
 @Controller()
 class ChatController {
+  // The stand-in model, or an OpenAI-compatible server when AI_SHIELD_UPSTREAM_URL is set.
+  private readonly backend = createChatBackend(process.env);
+
   @Post('v1/chat')
   @HttpCode(200)
-  chat(@Body() body: { messages: ChatMessage[] }) {
-    return chatModel(body.messages);
+  async chat(@Body() body: { messages: ChatMessage[]; stream?: boolean }) {
+    if (body.stream !== true) return this.backend.complete(body);
+    // OpenAI's SSE chunks; AiShieldInterceptor filters and meters them as they pass.
+    return new StreamableFile(Readable.from(this.backend.stream(body)), { type: 'text/event-stream' });
   }
 
   @Post('v1/predict')

@@ -398,6 +398,7 @@ export const LLM_THREATS: Threat[] = [
     mitigations: [
       { control: 'rate.perIp', weight: 0.35 },
       { control: 'rate.perIdentity', weight: 0.25 },
+      { control: 'budget.tokens', weight: 0.35 },
       { control: 'validation.limits', weight: 0.2 },
       { control: 'deployment.authentication', weight: 0.2 },
       { control: 'deployment.resourceLimits', weight: 0.5, reduces: 'impact' },

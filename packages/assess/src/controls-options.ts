@@ -115,6 +115,38 @@ export const OPTION_CONTROLS: ControlDefinition[] = [
       }),
   },
   {
+    id: 'budget.tokens',
+    title: 'Token budgets and max_tokens caps (what a request costs, not how many are sent)',
+    source: 'option',
+    blocking: true,
+    evaluate: (context) =>
+      perEndpoint(context, isText, (endpoint) => {
+        const { budget } = endpoint.options;
+        const windows = budget.perClient !== false || budget.perIdentity !== false;
+        const capped = budget.maxOutputTokens !== undefined;
+        const fix = {
+          target: `${routePrefix(endpoint)}budget`,
+          change: `set \`budget.perIdentity\` (or \`budget.perClient\`) to \`{ tokens: 50000, durationSec: 60 }\` and \`budget.maxOutputTokens\` on ${endpoint.label} (env: AI_SHIELD_TOKEN_BUDGET, AI_SHIELD_MAX_OUTPUT_TOKENS)`,
+        };
+        if (windows && capped) {
+          return {
+            status: 'present',
+            evidence: `token budget windows and maxOutputTokens: ${budget.maxOutputTokens}`,
+          };
+        }
+        if (windows || capped) {
+          return {
+            status: 'partial',
+            evidence: windows
+              ? 'token budget windows, no maxOutputTokens cap'
+              : `maxOutputTokens: ${budget.maxOutputTokens}, no token budget`,
+            fix,
+          };
+        }
+        return { status: 'missing', evidence: 'budget: no token windows, no max_tokens cap', fix };
+      }),
+  },
+  {
     id: 'validation.limits',
     title: 'Request size and structure limits',
     source: 'option',

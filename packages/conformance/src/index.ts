@@ -627,5 +627,73 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
       expect(text).not.toContain('jane.doe@example.com');
       expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true);
     });
+
+    // Issue 19: token budgets, caps, in-flight slots and network rules, the same on every adapter.
+    it('refuses over the token budget with 429, Retry-After and a problem naming the budget', async () => {
+      const url = await start({ budget: { perClient: { tokens: 300 }, tokenizer: 'estimate' } });
+      const first = await fetch(`${url}/v1/chat`, chat('Name a prime number.', { max_tokens: 200 }));
+      expect(first.status).toBe(200);
+      await first.arrayBuffer();
+      // The first answer was settled on what it used (a few tokens, counted from its text), so 200 more
+      // would fit; 290 does not.
+      const fits = await fetch(`${url}/v1/chat`, chat('Name another prime number.', { max_tokens: 200 }));
+      expect(fits.status).toBe(200);
+      await fits.arrayBuffer();
+      const res = await fetch(`${url}/v1/chat`, chat('And another one.', { max_tokens: 290 }));
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      const body = await problemOf(res);
+      expect(body.code).toBe('ERR_RATE_TOKEN_BUDGET');
+      expect((body as unknown as { detail: string }).detail).toContain('300 tokens per minute per client');
+    });
+
+    it('refuses max_tokens above the route cap with 422', async () => {
+      const url = await start({ budget: { maxOutputTokens: 100, tokenizer: 'estimate' } });
+      const res = await fetch(`${url}/v1/chat`, chat('Name a prime number.', { max_tokens: 5000 }));
+      expect(res.status).toBe(422);
+      expect((await problemOf(res)).code).toBe('ERR_VALIDATION_MAX_TOKENS');
+    });
+
+    it('releases the in-flight slot when a response (JSON or streamed) is over', async () => {
+      const url = await start({ concurrency: { perClient: 1 } });
+      for (const stream of [false, true, false, true]) {
+        const res = await fetch(`${url}/v1/chat`, chat('Name a prime number.', stream ? { stream } : {}));
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+        // The slot is released on the server's `close` of the response, just after the client has it.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+
+    it('cuts a stream that outgrows the token budget with a final error event and [DONE]', async () => {
+      const url = await start({
+        budget: {
+          perClient: { tokens: 100 },
+          tokenizer: 'estimate',
+          defaultOutputTokens: 5,
+          streamStepTokens: 5,
+        },
+      });
+      const story = 'Tell me a long story about the sea and its ships. '.repeat(4);
+      const res = await fetch(`${url}/v1/chat`, chat(story, { stream: true }));
+      expect(res.status).toBe(200);
+      const raw = await res.text();
+      const events = raw.split('\n\n').filter(Boolean);
+      expect(events.at(-1)).toBe('data: [DONE]');
+      expect(JSON.parse(events.at(-2)!.slice(6)).error.code).toBe('ERR_RATE_TOKEN_BUDGET');
+      const text = events
+        .filter((event) => event.startsWith('data: {"choices"'))
+        .map((event) => JSON.parse(event.slice(6)).choices[0].delta.content ?? '')
+        .join('');
+      expect(text.startsWith('Echo: Tell me')).toBe(true);
+      expect(text.length).toBeLessThan(story.length);
+    });
+
+    it('refuses a client address outside the allow list with 403', async () => {
+      const url = await start({ network: { allow: ['192.0.2.0/24'] } });
+      const res = await fetch(`${url}/v1/chat`, chat('Name a prime number.'));
+      expect(res.status).toBe(403);
+      expect((await problemOf(res)).code).toBe('ERR_ACCESS_NETWORK_DENIED');
+    });
   });
 }

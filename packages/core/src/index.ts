@@ -58,6 +58,26 @@ export {
   type JwtKeyOptions,
   type JwtOptions,
 } from './auth/options.js';
+export {
+  type BudgetOptions,
+  budgetOptionsSchema,
+  type ConcurrencyOptions,
+  concurrencyOptionsSchema,
+  type TokenWindow,
+} from './budget/options.js';
+export type { ModelSpend, Overspend } from './budget/spend.js';
+export type { BudgetState, LeaseState } from './budget/stage.js';
+export {
+  type AcquireResult,
+  type BudgetCharge,
+  type BudgetStore,
+  createMemoryBudgetStore,
+  type LeaseSlot,
+  type MemoryBudgetStoreOptions,
+  type ReserveResult,
+} from './budget/store.js';
+export { estimateTokens, type PromptShape, readPrompt, type TokenCounter } from './budget/tokens.js';
+export { deltaTextOf, outputTextOf, type Usage, usageOf } from './budget/usage.js';
 export { ENV_SETTINGS, envFlag, optionsFromEnv, SEED_ENV } from './config/env.js';
 export { PRESETS, type PresetName } from './config/presets.js';
 export { resolveOptions } from './config/resolve.js';
@@ -104,6 +124,7 @@ export {
   summarizeIncidents,
 } from './incidents/summary.js';
 export type * from './incidents/types.js';
+export { createNetworkCheck, type NetworkOptions, networkOptionsSchema } from './network/rules.js';
 export * from './output/index.js';
 export { createMemoryStore } from './rate/memory.js';
 export type * from './rate/store.js';

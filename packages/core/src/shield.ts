@@ -5,6 +5,15 @@
  * @module
  */
 import { type AccessStage, createAccessShared, createAccessStage } from './auth/stage.js';
+import { countEvent, createBudgetMeter, settleFromBody } from './budget/settle.js';
+import { createSpendTracker, type ModelSpend } from './budget/spend.js';
+import {
+  type BudgetState,
+  type ConsumptionContext,
+  type ConsumptionStage,
+  createConsumptionStage,
+} from './budget/stage.js';
+import { type BudgetStore, createMemoryBudgetStore } from './budget/store.js';
 import { createClientIpResolver } from './client-ip.js';
 import { deepMerge, resolveOptions } from './config/resolve.js';
 import type { ResolvedOptions, RouteOverrides, ShieldLogger, ShieldOptions } from './config/schema.js';
@@ -14,6 +23,7 @@ import { ERROR_CODES } from './errors.js';
 import { createSecurityMonitor } from './incidents/monitor.js';
 import type { IncidentSummary, IncidentSummaryOptions } from './incidents/summary.js';
 import type { Incident, IncidentInput } from './incidents/types.js';
+import { createNetworkCheck, type NetworkCheck } from './network/rules.js';
 import { createResponseChecker, type ResponseChecker } from './output/checker.js';
 import { createCanary } from './output/leak.js';
 import type { StreamHooks } from './output/stream.js';
@@ -46,6 +56,10 @@ export interface Policy {
   readonly rate: RateStage;
   /** @internal */
   readonly detection: DetectionStage;
+  /** @internal CIDR allow/deny lists, when any are set. */
+  readonly network: NetworkCheck | undefined;
+  /** @internal Token budgets, caps and in-flight leases (shared with the global policy unless overridden). */
+  readonly consumption: ConsumptionStage;
   /** @internal The response checker, compiled on first use. */
   output(): ResponseChecker;
 }
@@ -107,6 +121,14 @@ export interface Shield {
    * what the dashboard and the `/metrics` handler serve. In-process and fixed-size.
    */
   readonly telemetry: ShieldTelemetry;
+  /**
+   * Call when the response is over (finished, failed, or the client went away): releases the request's
+   * in-flight slot and settles its token reservation if the response checks did not. Idempotent;
+   * every adapter calls it. Never throws.
+   */
+  finish(decision: Decision | undefined): Promise<void>;
+  /** Tokens and cost per model (`body.model`) of the settled requests since the shield started. */
+  spendByModel(): Record<string, ModelSpend>;
   /** Waits until queued audit entries are written (and checkpointed) and pending alerts are sent. */
   flush(): Promise<void>;
   /** Flushes, then closes the audit sink and alert channels. Call on shutdown. */
@@ -204,7 +226,73 @@ export function createShield(given: ShieldOptions = {}): Shield {
     onStoreError: options.rate.onStoreError,
   });
   const policies = new Map<string, Policy>();
-  const compile = (key: string, resolved: ResolvedOptions, ownRate = true): Policy => {
+  // Budgets and in-flight leases: one in-memory store per shield, one stage per scope (issue 19).
+  let budgetMemory: BudgetStore | undefined;
+  // Cost accounting: spend per subject and hour (overspend incidents), totals per model.
+  let spendTracker: ReturnType<typeof createSpendTracker> | undefined;
+  const spendAlert = options.budget.spendAlert;
+  const spend = () =>
+    (spendTracker ??= createSpendTracker(
+      spendAlert === false ? { factor: Infinity, minTokens: Infinity, maxSubjects: 1 } : spendAlert,
+    ));
+  const onSettled = (state: BudgetState) => {
+    const tokens = state.input + state.output;
+    const cost = state.cost ?? 0;
+    spend().model(state.model ?? 'unknown', state.input, state.output, cost);
+    const over = spendAlert === false ? undefined : spend().record(state.subject, tokens, cost);
+    if (over) {
+      monitor.logIncident({
+        type: 'budget_overspend',
+        severity: 'high',
+        clientIp: state.clientIp,
+        ...(state.identity ? { identity: state.identity } : {}),
+        details: {
+          subject: over.subject,
+          tokensThisHour: over.tokens,
+          usualTokensPerHour: over.usual,
+          ratio: over.ratio,
+          ...(over.cost > 0 ? { costThisHour: Math.round(over.cost * 1e6) / 1e6 } : {}),
+          ...(state.model ? { model: state.model } : {}),
+        },
+      });
+    }
+    if (options.budget.auditUsage) {
+      monitor.recordUsage({
+        clientIp: state.clientIp,
+        ...(state.identity ? { identity: state.identity } : {}),
+        data: {
+          subject: state.subject,
+          input: state.input,
+          output: state.output,
+          ...(state.model ? { model: state.model } : {}),
+          ...(state.cost !== undefined ? { cost: state.cost } : {}),
+        },
+      });
+    }
+  };
+  const consumptionShared = {
+    guards,
+    memory: () => (budgetMemory ??= createMemoryBudgetStore({ maxKeys: options.rate.maxClients })),
+    storeTimeoutMs: options.rate.storeTimeoutMs,
+    logger,
+    onSettled,
+  };
+  const consumptionByScope = new Map<string, ConsumptionStage>();
+  const consumptionFor = (scope: string, resolved: ResolvedOptions, own: boolean): ConsumptionStage => {
+    const key = own ? scope : 'g';
+    let stage = consumptionByScope.get(key);
+    if (!stage) {
+      stage = createConsumptionStage(resolved.budget, resolved.concurrency, key, consumptionShared);
+      consumptionByScope.set(key, stage);
+    }
+    return stage;
+  };
+  const compile = (
+    key: string,
+    resolved: ResolvedOptions,
+    ownRate = true,
+    ownConsumption = key === '*',
+  ): Policy => {
     const compiled: Policy = {
       key,
       options: resolved,
@@ -223,6 +311,8 @@ export function createShield(given: ShieldOptions = {}): Shield {
         ...(stores.baselines ? { baselines: stores.baselines } : {}),
       }),
       output: compileOutput(resolved),
+      network: createNetworkCheck(resolved.network),
+      consumption: consumptionFor(key === '*' ? 'g' : key, resolved, ownConsumption),
     };
     policies.set(key, compiled);
     return compiled;
@@ -233,7 +323,12 @@ export function createShield(given: ShieldOptions = {}): Shield {
   const routeTable = createRouteTable(
     [...routes].map(([key, resolved]): [string, Policy] => {
       const override = (input as { routes?: Record<string, Record<string, unknown>> }).routes?.[key] ?? {};
-      const policy = compile(key, resolved, 'rate' in override);
+      const policy = compile(
+        key,
+        resolved,
+        'rate' in override,
+        'budget' in override || 'concurrency' in override,
+      );
       return [key, policy.ownRate ? policy : { ...policy, rate: globalPolicy.rate }];
     }),
   );
@@ -243,7 +338,12 @@ export function createShield(given: ShieldOptions = {}): Shield {
     const { env, routes: _routes, ...globals } = input;
     const merged = deepMerge(globals, overrides);
     const resolved = resolveOptions({ ...merged, env } as ShieldOptions).options;
-    const compiled = compile(key, resolved, 'rate' in overrides);
+    const compiled = compile(
+      key,
+      resolved,
+      'rate' in overrides,
+      'budget' in overrides || 'concurrency' in overrides,
+    );
     return compiled.ownRate ? compiled : { ...compiled, rate: globalPolicy.rate };
   }
 
@@ -331,7 +431,7 @@ export function createShield(given: ShieldOptions = {}): Shield {
       (incomingId && REQUEST_ID.test(incomingId) ? incomingId : crypto.randomUUID());
     const client = resolveIp(req.socketIp, req.headers);
     if (client.finding) findings.push(client.finding);
-    const ctx: RequestContext = {
+    const ctx: ConsumptionContext = {
       req,
       clientIp: client.ip,
       clientKey: client.key,
@@ -365,6 +465,7 @@ export function createShield(given: ShieldOptions = {}): Shield {
       const stages: Array<
         [StageName, boolean, 'open' | 'closed', () => Block | undefined | Promise<Block | undefined>]
       > = [
+        ['access', active.network !== undefined, 'closed', () => active.network!(ctx)],
         ['access', opts.access.enabled, opts.access.onError, () => active.access.run(ctx)],
         ['rate', lockoutOn, opts.rate.onError, () => active.rate.lockout(ctx)],
         ['rate', opts.rate.enabled, opts.rate.onError, () => active.rate.run(ctx, true)],
@@ -418,6 +519,24 @@ export function createShield(given: ShieldOptions = {}): Shield {
       action = 'flag';
       reasons.push(`Risk score ${score} is at or above the flag threshold ${opts.detection.flagThreshold}`);
     }
+    // Budgets and in-flight slots last, once nothing else refuses: a refused request reserves nothing.
+    // An outer middleware that reserved for this request already did so for its route policy too.
+    const consumptionDone = given.outer
+      ? Boolean(given.outer.budget || given.outer.lease) || active.consumption === globalPolicy.consumption
+      : skip?.includes('rate') === true;
+    if (!blocked && !opts.skip && active.consumption.active && !consumptionDone) {
+      const stageStart = now();
+      const block = await runStage('rate', ctx, () => active.consumption.run(ctx), opts.rate.onError);
+      timings.rate = (timings.rate ?? 0) + now() - stageStart;
+      if (block) {
+        blocked = { block, stage: 'rate' };
+        action = 'block';
+        status = block.status;
+        code = block.code;
+        reasons.length = 0;
+        reasons.push(block.reason);
+      }
+    }
     for (const finding of ctx.findings) {
       if (reasons.length >= 5) break;
       if (finding.severity !== 'low' && !reasons.includes(finding.message)) reasons.push(finding.message);
@@ -457,6 +576,8 @@ export function createShield(given: ShieldOptions = {}): Shield {
       clientIp: ctx.clientIp,
       ...(ctx.identity ? { identity: ctx.identity } : {}),
       ...(ctx.body !== req.body ? { body: ctx.body } : {}),
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
+      ...(ctx.lease ? { lease: ctx.lease } : {}),
       ...(matched
         ? { route: matched.key }
         : protectOptions.policy
@@ -492,7 +613,47 @@ export function createShield(given: ShieldOptions = {}): Shield {
     monitor.recordResponse(decision, check);
   }
 
+  const consumptionOf = (scope: string) => consumptionByScope.get(scope);
+
+  /** Settles the reservation from a complete body: its `usage`, else its text counted. Never throws. */
+  function settleBody(
+    decision: Decision | undefined,
+    status: number,
+    body: unknown,
+    headers?: ShieldResponse['headers'],
+  ): void {
+    const state = decision?.budget;
+    const stage = state && !state.settled ? consumptionOf(state.scope) : undefined;
+    if (!state || !stage) return;
+    // One event of a stream checked event by event: counted now, settled by finish() at the end.
+    if (headers?.['content-type']?.startsWith('text/event-stream')) {
+      countEvent(stage, state, body);
+      return;
+    }
+    settleFromBody(stage, state, status, body).catch((error) =>
+      logger.error('settling a token reservation failed', { message: (error as Error).message }),
+    );
+  }
+
+  async function finish(decision: Decision | undefined): Promise<void> {
+    if (!decision) return;
+    try {
+      const { budget: state, lease } = decision;
+      if (state && !state.settled && !state.settling) {
+        const stage = consumptionOf(state.scope);
+        // Output counted from a stream that ended early (client gone) settles on what was sent; a
+        // response nobody measured keeps its reservation.
+        if (stage && state.counted) await stage.settle(state, { output: state.output });
+        else state.settled = true;
+      }
+      if (lease && !lease.released) await consumptionOf(lease.scope)?.release(lease);
+    } catch (error) {
+      logger.error('finishing a request failed', { message: (error as Error).message });
+    }
+  }
+
   function checkResponse(response: ShieldResponse, decision?: Decision, explicit?: Policy): ResponseCheck {
+    settleBody(decision, response.status, response.body, response.headers);
     const check = runResponseChecks(response, decision, explicit);
     recordResponse(decision, check);
     return check;
@@ -541,8 +702,11 @@ export function createShield(given: ShieldOptions = {}): Shield {
     explicit?: Policy,
   ): TransformStream<Uint8Array, Uint8Array> {
     const active = policyFor(decision, explicit);
-    if (!active.options.output.enabled || active.options.skip) return new TransformStream();
-    return active.output().createStream(kind, {
+    const state = decision?.budget;
+    const stage = state && !state.settled ? consumptionOf(state.scope) : undefined;
+    const meter = state && stage ? createBudgetMeter(stage, state, active.options.budget, kind) : undefined;
+    if (!active.options.output.enabled || active.options.skip) return meter ?? new TransformStream();
+    const filter = active.output().createStream(kind, {
       ...hooks,
       onEnd: (summary) => {
         recordResponse(decision, {
@@ -554,6 +718,8 @@ export function createShield(given: ShieldOptions = {}): Shield {
         hooks?.onEnd?.(summary);
       },
     });
+    // Masking first, then metering: a stream cut for its budget ends with the meter's final event.
+    return meter ? { writable: filter.writable, readable: filter.readable.pipeThrough(meter) } : filter;
   }
 
   function canary(): string {
@@ -574,6 +740,8 @@ export function createShield(given: ShieldOptions = {}): Shield {
     logIncident: monitor.logIncident,
     getIncidentSummary: monitor.getIncidentSummary,
     recordResponse,
+    finish,
+    spendByModel: () => spend().models(),
     telemetry: { snapshot: telemetry.snapshot, prometheus: telemetry.prometheus },
     flush: monitor.flush,
     close: monitor.close,
@@ -604,6 +772,8 @@ export function mergeDecisions(outer: Decision, inner: Decision): Decision {
     findings: [...outer.findings, ...inner.findings],
     failures: [...outer.failures, ...inner.failures],
     headers: { ...outer.headers, ...inner.headers },
+    ...(inner.budget || outer.budget ? { budget: inner.budget ?? outer.budget } : {}),
+    ...(inner.lease || outer.lease ? { lease: inner.lease ?? outer.lease } : {}),
     risk: inner.risk.score >= outer.risk.score ? inner.risk : outer.risk,
     timings: { ...inner.timings, total: outer.timings.total + inner.timings.total },
   };

@@ -3,6 +3,7 @@
  * package boundaries (CJS and ESM copies, workers, JSON logs) and must survive structured cloning.
  * @module
  */
+import type { BudgetState, LeaseState } from './budget/stage.js';
 import type { AiShieldErrorCode } from './errors.js';
 
 /** How bad a finding or a request is. Ordered: low < medium < high < critical. */
@@ -143,6 +144,13 @@ export interface Decision {
   body?: unknown;
   /** The route policy key that matched, if any. */
   route?: string;
+  /**
+   * The token reservation (`budget` options): input tokens counted, output tokens reserved, and once
+   * the response is known the tokens used and their cost. Settled by the response checks or `finish`.
+   */
+  budget?: BudgetState;
+  /** The in-flight slot (`concurrency` options), released by `shield.finish(decision)`. */
+  lease?: LeaseState;
 }
 
 /** What an adapter hands to `checkResponse` for the response side. */

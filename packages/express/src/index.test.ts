@@ -162,3 +162,37 @@ describe('@ai-shield/express', () => {
     );
   });
 });
+
+describe('in-flight slots (issue 19)', () => {
+  it('releases the slot when the client goes away mid-stream', async () => {
+    const app = express();
+    app.use(aiShield({ env: false, rate: { minIntervalMs: 0 }, concurrency: { perClient: 1 } }));
+    let serverClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (serverClosed = resolve));
+    const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'a piece of a long answer, ' } }] })}\n\n`;
+    app.post('/v1/chat', (_req, res) => {
+      res.setHeader('content-type', 'text/event-stream');
+      res.write(event);
+      const timer = setInterval(() => res.write(event), 10);
+      res.on('close', () => {
+        clearInterval(timer);
+        serverClosed();
+      });
+    });
+    const url = await start(app);
+    const abort = new AbortController();
+    const streaming = await fetch(`${url}/v1/chat`, { ...json(chatBody), signal: abort.signal });
+    expect(streaming.status).toBe(200);
+    await streaming.body!.getReader().read();
+    // While the stream runs, the client's one slot is taken.
+    const refused = await fetch(`${url}/v1/chat`, json(chatBody));
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).code).toBe('ERR_RATE_CONCURRENCY');
+    abort.abort();
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await fetch(`${url}/v1/chat`, { ...json(chatBody), signal: AbortSignal.timeout(2000) });
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
+  });
+});

@@ -151,7 +151,10 @@ export function aiShield(options: ExpressShieldOptions = {}): AiShieldMiddleware
       return;
     }
     req.aiShield = outer ? mergeDecisions(outer, decision) : decision;
-    if ((policy ?? shield).options.output.enabled) guardResponse(shield, req, res, req.aiShield, policy);
+    // The in-flight slot and the token reservation end with the response: finished, failed or abandoned.
+    if (decision.lease || decision.budget) res.once('close', () => void shield.finish(decision));
+    if ((policy ?? shield).options.output.enabled || req.aiShield.budget)
+      guardResponse(shield, req, res, req.aiShield, policy);
     // Only when we consumed the stream: the handler would otherwise see no body at all.
     if (req.body === undefined && decision.body !== undefined) req.body = decision.body;
     next();

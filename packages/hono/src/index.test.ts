@@ -280,3 +280,47 @@ describe('@ai-shield/hono', () => {
     expect((await res.json()).action).toBe('block');
   });
 });
+
+describe('in-flight slots (issue 19)', () => {
+  it('releases the slot when the client goes away mid-stream', async () => {
+    const app = new Hono();
+    app.use('/v1/*', aiShield({ env: false, rate: { minIntervalMs: 0 }, concurrency: { perClient: 1 } }));
+    let serverCancelled!: () => void;
+    const cancelled = new Promise<void>((resolve) => (serverCancelled = resolve));
+    const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'a piece of a long answer, ' } }] })}\n\n`;
+    app.post('/v1/chat', (c) => {
+      const encoder = new TextEncoder();
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode(event));
+          timer = setInterval(() => controller.enqueue(encoder.encode(event)), 10);
+        },
+        cancel() {
+          clearInterval(timer);
+          serverCancelled();
+        },
+      });
+      return c.body(body, 200, { 'content-type': 'text/event-stream' });
+    });
+    const url = await listen(app);
+    const request = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a long story.' }] }),
+    };
+    const abort = new AbortController();
+    const streaming = await fetch(`${url}/v1/chat`, { ...request, signal: abort.signal });
+    expect(streaming.status).toBe(200);
+    await streaming.body!.getReader().read();
+    const refused = await fetch(`${url}/v1/chat`, request);
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).code).toBe('ERR_RATE_CONCURRENCY');
+    abort.abort();
+    await cancelled;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await fetch(`${url}/v1/chat`, { ...request, signal: AbortSignal.timeout(2000) });
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
+  });
+});

@@ -207,6 +207,45 @@ function replaceResponse(
 }
 
 /**
+ * Calls `shield.finish(decision)` once the response body has been sent or cancelled (the client went
+ * away), or at once for a response without a body.
+ */
+function finishWithBody(c: Context, shield: Shield, decision: Decision): void {
+  const res = c.res;
+  if (!res.body) {
+    void shield.finish(decision);
+    return;
+  }
+  const reader = res.body.getReader();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    void shield.finish(decision);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (done) {
+          controller.close();
+          end();
+        } else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+        end();
+      }
+    },
+    cancel(reason) {
+      end();
+      return reader.cancel(reason);
+    },
+  });
+  c.res = undefined;
+  c.res = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/**
  * The response side: JSON and complete text bodies go through `shield.checkResponse`; `text/event-stream`
  * and chunked `text/*` bodies go through the core's incremental TransformStream.
  */
@@ -366,16 +405,22 @@ export function aiShield(options: HonoShieldOptions = {}): AiShieldMiddleware {
     shareParsedBody(c, decision);
     const checkJson = (policy ?? shield).options.output.enabled && !checked.has(c);
     const jsonStatus = checkJson ? checkJsonBodies(c, shield, merged, policy) : undefined;
-    await next();
-    // A Response returned as is (e.g. from fetch()) never saw the headers prepared with c.header().
-    for (const [name, value] of Object.entries(merged.headers)) {
-      if (c.res.headers.get(name) === null) c.header(name, value);
+    try {
+      await next();
+      // A Response returned as is (e.g. from fetch()) never saw the headers prepared with c.header().
+      for (const [name, value] of Object.entries(merged.headers)) {
+        if (c.res.headers.get(name) === null) c.header(name, value);
+      }
+      if (checked.has(c)) return;
+      checked.add(c);
+      // A body from c.json() was checked as an object already (unless the status changed after it).
+      if (jsonStatus?.value !== undefined && c.res.status === jsonStatus.value) return;
+      if ((policy ?? shield).options.output.enabled || merged.budget)
+        await guardResponse(c, shield, merged, policy);
+    } finally {
+      // The in-flight slot and the token reservation end with the body: sent, failed or cancelled.
+      if (decision.lease || decision.budget) finishWithBody(c, shield, decision);
     }
-    if (checked.has(c)) return;
-    checked.add(c);
-    // A body from c.json() was checked as an object already (unless the status changed after it).
-    if (jsonStatus?.value !== undefined && c.res.status === jsonStatus.value) return;
-    if ((policy ?? shield).options.output.enabled) await guardResponse(c, shield, merged, policy);
   }
 
   const middleware = createMiddleware<Env>(function aiShield(c, next) {

@@ -407,3 +407,44 @@ describe('@ai-shield/koa response checks', () => {
     expect(JSON.parse(raw).choices[0].message.content).not.toContain('jane.doe@example.com');
   });
 });
+
+describe('in-flight slots (issue 19)', () => {
+  it('releases the slot when the client goes away mid-stream', async () => {
+    const app = new Koa();
+    app.silent = true; // the client's reset is expected
+    app.use(aiShield({ ...defaults, concurrency: { perClient: 1 } }));
+    let serverClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (serverClosed = resolve));
+    const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'a piece of a long answer, ' } }] })}\n\n`;
+    app.use((ctx) => {
+      const body = new Readable({ read() {} });
+      body.push(event);
+      const timer = setInterval(() => body.push(event), 10);
+      ctx.res.on('close', () => {
+        clearInterval(timer);
+        serverClosed();
+      });
+      ctx.type = 'text/event-stream';
+      ctx.body = body;
+    });
+    const url = await start(app);
+    const request = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a long story.' }] }),
+    };
+    const abort = new AbortController();
+    const streaming = await fetch(`${url}/v1/chat`, { ...request, signal: abort.signal });
+    expect(streaming.status).toBe(200);
+    await streaming.body!.getReader().read();
+    const refused = await fetch(`${url}/v1/chat`, request);
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).code).toBe('ERR_RATE_CONCURRENCY');
+    abort.abort();
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await fetch(`${url}/v1/chat`, { ...request, signal: AbortSignal.timeout(2000) });
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
+  });
+});

@@ -169,6 +169,8 @@ export function aiShield(options: KoaShieldOptions = {}): AiShieldMiddleware {
     }
     const merged = outer ? mergeDecisions(outer, decision) : decision;
     ctx.state.aiShield = merged;
+    // The in-flight slot and the token reservation end with the response: finished, failed or abandoned.
+    if (decision.lease || decision.budget) ctx.res.once('close', () => void shield.finish(decision));
     // Only when we consumed the stream: the handler would otherwise see no body at all.
     const req = ctx.request as WithBody;
     if (req.body === undefined && decision.body !== undefined) req.body = decision.body;
@@ -184,7 +186,7 @@ export function aiShield(options: KoaShieldOptions = {}): AiShieldMiddleware {
     const state: ResponseState = { decision: merged, ...(policy ? { policy } : {}) };
     ctx[RESPONSE] = state;
     await next();
-    if ((state.policy ?? shield).options.output.enabled) {
+    if ((state.policy ?? shield).options.output.enabled || state.decision.budget) {
       await checkBody(shield, ctx, state.decision, state.policy, (findings) => {
         if (findings.length > 0) ctx.state.aiShield?.findings.push(...findings);
       });

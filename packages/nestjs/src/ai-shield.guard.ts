@@ -26,6 +26,7 @@ import {
   type HttpRequestLike,
   type HttpResponseLike,
   nodeRequestOf,
+  onResponseClosed,
   setHeaders,
   toShieldRequest,
 } from './http.js';
@@ -92,6 +93,8 @@ export class AiShieldGuard implements CanActivate {
     if (res) setHeaders(res, decision.headers);
     if (isDenied(decision)) throw AiShieldException.fromDecision(decision);
     this.attach(req, decision, policy);
+    // The in-flight slot and the token reservation end with the response: finished, failed or abandoned.
+    if (decision.lease || decision.budget) onResponseClosed(res, () => void this.shield.finish(decision));
     return true;
   }
 

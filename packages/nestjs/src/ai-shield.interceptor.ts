@@ -79,7 +79,7 @@ export class AiShieldInterceptor implements NestInterceptor {
     const decision = req?.aiShield;
     if (!req || !decision) return next.handle();
     const policy = req[REQUEST_POLICY] as Policy | undefined;
-    if (!(policy ?? this.shield).options.output.enabled) return next.handle();
+    if (!(policy ?? this.shield).options.output.enabled && !decision.budget) return next.handle();
 
     const handler = context.getHandler();
     const res = http.getResponse<HttpResponseLike | undefined>();
@@ -97,8 +97,14 @@ export class AiShieldInterceptor implements NestInterceptor {
     if (findings.length > 0) decision.findings.push(...findings);
   }
 
-  private check(body: unknown, state: Checked, status = state.status) {
-    const result = this.shield.checkResponse({ status, body }, state.decision, state.policy);
+  private check(body: unknown, state: Checked, status = state.status, event = false) {
+    // One event of an @Sse() stream: its tokens are counted, the reservation settled when the response ends.
+    const headers = event ? { 'content-type': 'text/event-stream' } : undefined;
+    const result = this.shield.checkResponse(
+      { status, body, ...(headers ? { headers } : {}) },
+      state.decision,
+      state.policy,
+    );
     this.record(state.decision, result.findings);
     if (result.action === 'block' && state.decision.mode === 'enforce') {
       throw AiShieldException.fromResponseCheck(result, state.decision.requestId);
@@ -116,7 +122,7 @@ export class AiShieldInterceptor implements NestInterceptor {
 
   private checkEvent(event: MessageEvent, state: Checked): MessageEvent {
     if (event === null || typeof event !== 'object' || event.data === undefined) return event;
-    const result = this.check(event.data, state, 200);
+    const result = this.check(event.data, state, 200, true);
     return result.modified ? { ...event, data: result.body as MessageEvent['data'] } : event;
   }
 

@@ -36,6 +36,18 @@ export interface HttpResponseLike {
   sent?: boolean;
 }
 
+/**
+ * Calls `done` once when the response is over: sent, failed, or the client went away (the Node
+ * response's `close`; Fastify's reply wraps it as `raw`).
+ */
+export function onResponseClosed(res: HttpResponseLike | undefined, done: () => void): void {
+  const node = ((res as { raw?: unknown } | undefined)?.raw ?? res) as
+    | { once?: (event: string, listener: () => void) => void }
+    | undefined;
+  if (typeof node?.once === 'function') node.once('close', done);
+  else done();
+}
+
 /** The Node message behind the platform's request. */
 export function nodeRequestOf(req: HttpRequestLike): IncomingMessage {
   return req.raw ?? (req as unknown as IncomingMessage);

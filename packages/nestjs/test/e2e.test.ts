@@ -18,7 +18,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { from } from 'rxjs';
+import { from, interval, map } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -143,6 +143,23 @@ class ConfigModule {}
   controllers: [ScopedController, UnguardedController],
 })
 class ScopedApp {}
+
+@Controller()
+class SlowController {
+  @Sse('slow')
+  slow() {
+    return interval(10).pipe(map((i) => ({ data: `a piece of a long answer, ${i}` }) as MessageEvent));
+  }
+}
+
+@Module({
+  imports: [
+    AiShieldModule.forRoot({ env: false, rate: { minIntervalMs: 0 }, concurrency: { perClient: 1 } }),
+  ],
+  controllers: [SlowController],
+  providers: [{ provide: APP_GUARD, useClass: AiShieldGuard }],
+})
+class InflightApp {}
 
 for (const platform of platforms) {
   describe(`nestjs e2e (platform-${platform})`, () => {
@@ -301,6 +318,29 @@ for (const platform of platforms) {
         expect(unguarded.headers.get('x-request-id')).toBeNull();
         // Nest's parser ran for it on Express; on Fastify the module replaced the JSON parser.
         expect(await unguarded.json()).toEqual({ body: platform === 'express' ? { a: 1 } : null });
+      });
+    });
+
+    describe('in-flight slots (issue 19)', () => {
+      it('releases the slot when the client goes away mid-stream', async () => {
+        const app = await start(InflightApp);
+        const abort = new AbortController();
+        const streaming = await fetch(`${app.url}/slow`, { signal: abort.signal });
+        expect(streaming.status).toBe(200);
+        await streaming.body!.getReader().read();
+        const refused = await fetch(`${app.url}/slow`);
+        expect(refused.status).toBe(429);
+        expect((await refused.json()).code).toBe('ERR_RATE_CONCURRENCY');
+        abort.abort();
+        let again: Response | undefined;
+        // The server learns of the disconnect from the socket: give it a moment.
+        for (let i = 0; i < 20 && again?.status !== 200; i++) {
+          await again?.body?.cancel();
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          again = await fetch(`${app.url}/slow`, { signal: AbortSignal.timeout(2000) });
+        }
+        expect(again!.status).toBe(200);
+        await again!.body?.cancel();
       });
     });
   });

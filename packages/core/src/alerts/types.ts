@@ -78,4 +78,6 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
   },
   { name: 'rate-limit-abuse', types: ['rate_limit'], threshold: 50, windowSec: 60, groupBy: 'clientIp' },
   { name: 'response-leak', types: ['response_blocked'], threshold: 1, windowSec: 600, groupBy: 'route' },
+  // Issue 19: an identity or client spending many times its usual tokens in an hour (budget.spendAlert).
+  { name: 'overspend', types: ['budget_overspend'], threshold: 1, windowSec: 3600, groupBy: 'identity' },
 ];

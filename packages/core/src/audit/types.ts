@@ -13,6 +13,7 @@ export type AuditEntryType =
   | 'decision'
   | 'response'
   | 'incident'
+  | 'usage'
   | 'alert.sent'
   | 'alert.undeliverable'
   | 'audit.started'

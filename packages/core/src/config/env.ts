@@ -137,6 +137,22 @@ const rate: Parse = (raw) => {
   });
 };
 
+/** `20000` (per minute), `20000/minute`, `500000/day` → a token window for clients and identities. */
+const tokenBudget: Parse = (raw) => {
+  const match = /^(\d+)\s*(?:\/|per\s)\s*(.+)$/i.exec(raw);
+  const tokens = number(match ? match[1]! : raw);
+  const window = match
+    ? duration(/^[a-z]/i.test(match[2]!.trim()) ? `1${match[2]!.trim()}` : match[2]!.trim(), 1)
+    : 60;
+  if (!Number.isInteger(tokens) || tokens <= 0 || !Number.isFinite(window) || window <= 0) {
+    throw new Error('tokens per minute, or a budget such as 20000/minute, 500000/day');
+  }
+  return new PerPath({
+    'budget.perClient': { tokens, durationSec: window },
+    'budget.perIdentity': { tokens, durationSec: window },
+  });
+};
+
 const oneOf =
   (...allowed: string[]): Parse =>
   (raw) => {
@@ -215,6 +231,39 @@ export const ENV_SETTINGS: EnvSetting[] = [
     rate,
     'requests per minute (100), or a rate: 100/minute, 10/second, 5000/hour',
   ),
+  setting(
+    [],
+    ['budget.perClient', 'budget.perIdentity'],
+    tokenBudget,
+    'tokens per client and per identity per minute (20000), or a budget: 20000/minute, 500000/day',
+    { name: 'AI_SHIELD_TOKEN_BUDGET' },
+  ),
+  setting(
+    [],
+    ['concurrency.perClient', 'concurrency.perIdentity'],
+    positiveInt,
+    'requests in flight per client and per identity (a positive integer)',
+    { name: 'AI_SHIELD_MAX_CONCURRENT' },
+  ),
+  setting([], 'budget.maxOutputTokens', positiveInt, 'largest max_tokens a request may ask for', {
+    name: 'AI_SHIELD_MAX_OUTPUT_TOKENS',
+  }),
+  setting([], 'budget.maxInputTokens', positiveInt, 'largest prompt in tokens', {
+    name: 'AI_SHIELD_MAX_INPUT_TOKENS',
+  }),
+  setting(
+    [],
+    'budget.tokenizer',
+    oneOf('o200k_base', 'cl100k_base', 'estimate'),
+    'o200k_base | cl100k_base | estimate',
+    { name: 'AI_SHIELD_TOKENIZER' },
+  ),
+  setting([], 'network.allow', list, 'comma-separated addresses/CIDRs allowed to call', {
+    name: 'AI_SHIELD_NETWORK_ALLOW',
+  }),
+  setting([], 'network.deny', list, 'comma-separated addresses/CIDRs refused with 403', {
+    name: 'AI_SHIELD_NETWORK_DENY',
+  }),
   setting(
     'MIN_REQUEST_INTERVAL',
     'rate.minIntervalMs',

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { alertsOptionsSchema, auditOptionsSchema, incidentsOptionsSchema } from '../audit/options.js';
 import { accessOptionsSchema } from '../auth/options.js';
+import { budgetOptionsSchema, concurrencyOptionsSchema } from '../budget/options.js';
+import { networkOptionsSchema } from '../network/rules.js';
 import { outputOptionsSchema } from '../output/options.js';
 import { telemetryOptionsSchema } from '../telemetry/options.js';
 import type { Decision, ShieldRequest } from '../types.js';
@@ -232,6 +234,12 @@ export const optionsSchema = z.strictObject({
   validation: validationSchema.default(validationSchema.parse({})),
   detection: detectionSchema.default(detectionSchema.parse({})),
   output: outputSchema.prefault({}),
+  /** Token budgets, `max_tokens` and context caps (off until a limit is set); see budget/options.ts. */
+  budget: budgetOptionsSchema.prefault({}),
+  /** In-flight caps per client, identity and route (off until a cap is set); see budget/options.ts. */
+  concurrency: concurrencyOptionsSchema.prefault({}),
+  /** CIDR allow and deny lists, checked first, against the address `trustProxy` resolves. */
+  network: networkOptionsSchema.prefault({}),
   /** Tamper-evident audit log (hash chain, optional HMAC and signed checkpoints); see audit/options.ts. */
   audit: auditOptionsSchema.prefault({}),
   /** Incident records behind `getIncidentSummary` and the alert rules. */
@@ -326,3 +334,6 @@ export type DetectionOptions = ResolvedOptions['detection'];
 export type ShieldOutputOptions = ResolvedOptions['output'];
 export type ShieldAuditOptions = ResolvedOptions['audit'];
 export type ShieldAlertsOptions = ResolvedOptions['alerts'];
+export type ShieldBudgetOptions = ResolvedOptions['budget'];
+export type ShieldConcurrencyOptions = ResolvedOptions['concurrency'];
+export type ShieldNetworkOptions = ResolvedOptions['network'];

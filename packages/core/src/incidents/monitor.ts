@@ -26,6 +26,8 @@ export interface SecurityMonitor {
   recordDecision(decision: Decision, request: ShieldRequest, nested: boolean): Promise<unknown> | undefined;
   recordResponse(decision: Decision | undefined, check: ResponseCheck): void;
   logIncident(input: IncidentInput): Incident;
+  /** Writes a `usage` entry (tokens, model, cost of one settled request) to the audit log. */
+  recordUsage(entry: { clientIp: string; identity?: string; data: Record<string, unknown> }): void;
   getIncidentSummary(options?: IncidentSummaryOptions): Promise<IncidentSummary>;
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -331,6 +333,15 @@ export function createSecurityMonitor(
     return incident;
   }
 
+  function recordUsage(entry: { clientIp: string; identity?: string; data: Record<string, unknown> }): void {
+    void append({
+      type: 'usage',
+      clientIp: entry.clientIp,
+      ...(entry.identity ? { identity: { id: entry.identity } } : {}),
+      data: entry.data,
+    });
+  }
+
   async function getIncidentSummary(summaryOptions: IncidentSummaryOptions = {}): Promise<IncidentSummary> {
     const now = summaryOptions.now ?? Date.now();
     const hours = summaryOptions.hours ?? 24;
@@ -354,7 +365,16 @@ export function createSecurityMonitor(
     await auditLog?.close();
   }
 
-  return { recordDecision, recordResponse, logIncident, getIncidentSummary, flush, close, auditLog };
+  return {
+    recordDecision,
+    recordResponse,
+    logIncident,
+    recordUsage,
+    getIncidentSummary,
+    flush,
+    close,
+    auditLog,
+  };
 }
 
 function alertRef(alert: Alert) {

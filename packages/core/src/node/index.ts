@@ -35,6 +35,7 @@ export {
   type TokenizedText,
 } from './onnx-detector.js';
 export { readNodeBody } from './read-body.js';
+export { createRedisBudgetStore, type RedisBudgetStoreOptions } from './redis-budget-store.js';
 export { createRedisNonceStore, type RedisNonceStoreOptions } from './redis-nonce-store.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export { createRedisStores, type RedisStores, type RedisStoresOptions } from './redis-stores.js';
