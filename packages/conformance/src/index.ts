@@ -295,6 +295,26 @@ export function defineConformanceSuite(harness: ConformanceHarness): void {
       expect((await problemOf(last!)).code).toBe('ERR_RATE_LIMITED');
     });
 
+    it('counts IPv6 clients of one /64 as one client for the per-IP limit', async () => {
+      // One host owns a whole /64: rotating the low 64 bits must not buy a fresh budget.
+      const url = await start({ trustProxy: true, rate: { perIp: { points: 3 } } });
+      const from = (address: string) => {
+        const init = chat('Tell me a fact about owls.');
+        return { ...init, headers: { ...init.headers, 'x-forwarded-for': address } };
+      };
+      const statuses: number[] = [];
+      for (let i = 1; i <= 12; i++) {
+        const res = await fetch(`${url}/v1/chat`, from(`2001:db8:7:1:${i.toString(16)}::${i}`));
+        statuses.push(res.status);
+        await res.arrayBuffer();
+      }
+      expect(statuses).toEqual([200, 200, 200, ...Array(9).fill(429)]);
+      // The neighbouring /64 is another client with its own budget.
+      const other = await fetch(`${url}/v1/chat`, from('2001:db8:7:2::1'));
+      expect(other.status).toBe(200);
+      await other.arrayBuffer();
+    });
+
     it('authenticates with JWT: 401 with WWW-Authenticate, 403 for a missing role, 200 with the role', async () => {
       const url = await start({
         access: { jwt: { secret: SECRET } },
