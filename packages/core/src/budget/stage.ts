@@ -120,6 +120,9 @@ export function createConsumptionStage(
   let ownMemory: BudgetStore | undefined;
   const memory = shared.memory ?? (() => (ownMemory ??= createMemoryBudgetStore()));
   const tokenizer = createTokenizer(budget);
+  // Start reading the tokenizer's ranks now (~0.4 s), so that the first request with a prompt does not
+  // wait for them. A failure is left for that request to meet (fail-open, as any consumption error).
+  if (budgetOn) tokenizer.load().catch(() => {});
   let insuranceStore: BudgetStore | undefined;
   const insurance = () => (insuranceStore ??= createMemoryBudgetStore());
 

@@ -1,6 +1,7 @@
 /**
- * Counting tokens: a real BPE tokenizer (`gpt-tokenizer`, loaded on first use so that shields without a
- * budget never pay for its 2 MB of ranks) or a dependency-free estimate for the edge; and reading what
+ * Counting tokens: a real BPE tokenizer (`gpt-tokenizer`, loaded in the background when a shield with a
+ * token budget is created, so that shields without a budget never pay for its 2 MB of ranks and the
+ * first request does not wait for them) or a dependency-free estimate for the edge; and reading what
  * a chat request asks for (prompt text, `max_tokens`, model) in the OpenAI and Anthropic shapes.
  * @module
  */
