@@ -56,6 +56,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Lower-cases ASCII and folds whitespace runs to one space, trimmed: the ASCII case of the above. */
 function foldAscii(text: string): string {
   const lower = text.toLowerCase();
+  // Most prompts are already folded once lower-cased (single spaces, no tabs or line breaks at the
+  // ends or in runs): return them as they are rather than splitting and joining (issue 15).
+  if (isFolded(lower)) return lower;
   const words: string[] = [];
   let start = -1;
   for (let i = 0; i < lower.length; i++) {
@@ -67,6 +70,21 @@ function foldAscii(text: string): string {
   }
   if (start >= 0) words.push(lower.slice(start));
   return words.join(' ');
+}
+
+/** True when `text` has no whitespace but single spaces between non-space characters. */
+function isFolded(text: string): boolean {
+  let previousSpace = true; // a leading space is not folded
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (previousSpace) return false;
+      previousSpace = true;
+    } else if (c >= 9 && c <= 13) {
+      return false;
+    } else previousSpace = false;
+  }
+  return !previousSpace || text.length === 0;
 }
 
 /** Exact 64-bit hash of a normalized string (two seeded FNV-style lanes with murmur mixing). */
