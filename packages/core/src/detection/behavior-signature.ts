@@ -265,6 +265,8 @@ export interface NumberPrint {
  * otherwise make unrelated inputs look alike); projection signs come from a hash of the index.
  */
 export function fingerprintNumbers(value: unknown, scratch: Float64Array): NumberPrint | undefined {
+  // Most requests carry no numeric payload: nothing to allocate for them.
+  if (value === undefined || value === null) return undefined;
   let count = 0;
   let sum = 0;
   let h1 = 0x9747b28c;
