@@ -162,14 +162,26 @@ const now: () => number =
  * Detection findings only explain their signals and are not counted again.
  */
 function combine(ctx: RequestContext): number {
-  const parts: RiskPart[] = [...ctx.signals];
-  const strongest = new Map<string, number>();
+  // Most requests have no signal and no finding outside detection: nothing to combine, nothing to
+  // allocate (issue 15). combineRisk of no parts is 0.
+  let others = false;
   for (const finding of ctx.findings) {
-    if (finding.source === 'detection') continue;
-    const score = finding.score ?? scoreFromSeverity(finding.severity);
-    if (score > (strongest.get(finding.source) ?? 0)) strongest.set(finding.source, score);
+    if (finding.source !== 'detection') {
+      others = true;
+      break;
+    }
   }
-  for (const [source, score] of strongest) parts.push({ source, score });
+  if (!others && ctx.signals.length === 0) return 0;
+  const parts: RiskPart[] = [...ctx.signals];
+  if (others) {
+    const strongest = new Map<string, number>();
+    for (const finding of ctx.findings) {
+      if (finding.source === 'detection') continue;
+      const score = finding.score ?? scoreFromSeverity(finding.severity);
+      if (score > (strongest.get(finding.source) ?? 0)) strongest.set(finding.source, score);
+    }
+    for (const [source, score] of strongest) parts.push({ source, score });
+  }
   return Math.round(combineRisk(parts) * 1000) / 1000;
 }
 
