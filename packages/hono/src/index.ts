@@ -345,8 +345,8 @@ function checkJsonBodies(
   shield: Shield,
   decision: Decision,
   policy?: Policy,
-): { value: number | undefined } {
-  const seen: { value: number | undefined } = { value: undefined };
+): { value: number | undefined; response?: Response } {
+  const seen: { value: number | undefined; response?: Response } = { value: undefined };
   const json = c.json.bind(c) as (object: unknown, ...rest: unknown[]) => Response;
   c.json = ((object: unknown, ...rest: unknown[]) => {
     const arg = rest[0];
@@ -359,7 +359,8 @@ function checkJsonBodies(
       return problemResponse(problem.status, problem, new Headers());
     }
     seen.value = status;
-    return json(result.modified && result.action !== 'block' ? result.body : object, ...rest);
+    seen.response = json(result.modified && result.action !== 'block' ? result.body : object, ...rest);
+    return seen.response;
   }) as typeof c.json;
   return seen;
 }
@@ -450,9 +451,12 @@ export function aiShield(options: HonoShieldOptions = {}): AiShieldMiddleware {
     const jsonStatus = checkJson ? checkJsonBodies(c, shield, merged, policy) : undefined;
     try {
       await next();
-      // A Response returned as is (e.g. from fetch()) never saw the headers prepared with c.header().
-      for (const [name, value] of Object.entries(merged.headers)) {
-        if (c.res.headers.get(name) === null) c.header(name, value);
+      // A Response returned as is (e.g. from fetch()) never saw the headers prepared with c.header();
+      // the one our c.json() built did (issue 15: no header lookups on the common path).
+      if (jsonStatus?.response === undefined || c.res !== jsonStatus.response) {
+        for (const [name, value] of Object.entries(merged.headers)) {
+          if (c.res.headers.get(name) === null) c.header(name, value);
+        }
       }
       if (checked.has(c)) return;
       checked.add(c);

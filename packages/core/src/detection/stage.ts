@@ -263,6 +263,8 @@ export function createDetectionStage(
       if (options.external && texts.length > 0 && (options.externalWhen === 'always' || ambiguous))
         pending.push(external(ctx, texts.map((field) => field.value).join('\n')));
       if (pending.length === 0) return;
+      // The usual case is the behaviour tracker alone: its promise as is, no Promise.all around it.
+      if (pending.length === 1) return pending[0];
       return Promise.all(pending).then(() => undefined);
     },
     recordOutcome(ctx, failed) {
