@@ -121,6 +121,28 @@ function invalidForwarded(socket: ClientAddress, why: string): ClientAddress {
   };
 }
 
+/** Distinct addresses whose trust verdict is remembered; past this the memory starts over. */
+const MAX_VERDICTS = 1024;
+
+/**
+ * Remembers proxy-addr's verdict per address: the addresses it asks about are the few proxies in front
+ * of the app (the socket peer, then each hop), and each answer otherwise parses the address again
+ * (issue 15: a few percent of a request under fleet traffic). Bounded; a verdict depends on the address
+ * only, never on the hop.
+ */
+function cachedVerdicts(compiled: (addr: string, hop: number) => boolean) {
+  const verdicts = new Map<string, boolean>();
+  return (addr: string, hop: number): boolean => {
+    let verdict = verdicts.get(addr);
+    if (verdict === undefined) {
+      verdict = compiled(addr, hop);
+      if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+      verdicts.set(addr, verdict);
+    }
+    return verdict;
+  };
+}
+
 /** Compiles the trust setting once; the returned function runs per request. */
 export function createClientIpResolver(trust: TrustProxy, options: ClientIpOptions = {}): Resolver {
   const subnet = options.ipv6Subnet ?? 64;
@@ -139,7 +161,7 @@ export function createClientIpResolver(trust: TrustProxy, options: ClientIpOptio
           const isTrusted =
             typeof trust === 'number'
               ? (_addr: string, hop: number) => hop < trust
-              : proxyaddr.compile(trust);
+              : cachedVerdicts(proxyaddr.compile(trust));
           return (socketIp, forwarded) =>
             proxyaddr(
               {

@@ -132,6 +132,47 @@ describe('@ai-shield/hono', () => {
     expect(await small.json()).toEqual({ echo: chatBody, action: 'allow' });
   });
 
+  it('reads node-server headers as the app reads them (repeats joined, cookies with "; ")', async () => {
+    const seen: Array<Record<string, string | undefined>> = [];
+    const app = new Hono();
+    app.use(
+      aiShield({
+        env: false,
+        rate: { minIntervalMs: 0 },
+        onDecision: (_d, req) => void seen.push(req.headers),
+      }),
+    );
+    app.post('/v1/chat', (c) => {
+      const headers: Record<string, string> = {};
+      c.req.raw.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      return c.json(headers);
+    });
+    const url = new URL(await listen(app));
+    const body = JSON.stringify(chatBody);
+    const { createConnection } = await import('node:net');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection(Number(url.port), url.hostname, () => {
+        socket.end(
+          'POST /v1/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            'X-Repeat: a\r\nX-Repeat:  b \r\nCookie: a=1\r\nCookie: b=2\r\nConnection: close\r\n' +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      });
+      let data = '';
+      socket.on('data', (chunk) => {
+        data += chunk;
+      });
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    const appHeaders = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(seen[0]).toEqual(appHeaders);
+    expect(seen[0]?.['x-repeat']).toBe('a, b');
+    expect(seen[0]?.cookie).toBe('a=1; b=2');
+  });
+
   it('uses the socket address on @hono/node-server and ignores X-Forwarded-For unless trusted', async () => {
     const app = new Hono();
     app.use(aiShield({ env: false, rate: { minIntervalMs: 0 } }));

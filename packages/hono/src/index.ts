@@ -118,6 +118,52 @@ function socketIpOf(c: Context): string | undefined {
   return onWorkers() ? c.req.header('cf-connecting-ip') : undefined;
 }
 
+function webHeaders(from: Headers): ShieldRequest['headers'] {
+  const headers: ShieldRequest['headers'] = {};
+  from.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}
+
+/**
+ * On @hono/node-server, the headers straight from Node's `rawHeaders`, combined as the Web `Headers` the
+ * app reads would combine them (lower-case names, repeats joined with ", "): iterating `raw.headers`
+ * there first builds a full, sorted `Headers` object per request (issue 15). Only while `c.req.raw` is
+ * still node-server's own request: a middleware that replaced it with a `new Request(...)` may have
+ * changed the headers, which are then read from it.
+ */
+function nodeServerHeaders(c: Context): ShieldRequest['headers'] | undefined {
+  const incoming = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming;
+  const rawHeaders = incoming?.rawHeaders;
+  if (!Array.isArray(rawHeaders) || Object.getPrototypeOf(c.req.raw) === Request.prototype) return undefined;
+  const headers: ShieldRequest['headers'] = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = String(rawHeaders[i]).toLowerCase();
+    if (name.startsWith(':')) continue; // HTTP/2 pseudo-headers, which node-server skips too
+    const value = trimHttpWhitespace(String(rawHeaders[i + 1]));
+    const previous = headers[name];
+    // As Headers does: cookies joined with "; ", other repeats with ", ", each Set-Cookie on its own
+    // (forEach above then keeps the last one).
+    headers[name] =
+      previous === undefined || name === 'set-cookie'
+        ? value
+        : `${previous}${name === 'cookie' ? '; ' : ', '}${value}`;
+  }
+  return headers;
+}
+
+const isHttpWhitespace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/** Strips leading and trailing HTTP whitespace (Fetch's header value normalization), nothing else. */
+function trimHttpWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
 /** Builds the core request; reads the body (within the byte cap) through Hono's cached `c.req.text()`. */
 async function toShieldRequest(
   c: Context,
@@ -126,10 +172,7 @@ async function toShieldRequest(
   getConnInfo: GetConnInfo | undefined,
 ): Promise<ShieldRequest> {
   const raw = c.req.raw;
-  const headers: ShieldRequest['headers'] = {};
-  raw.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
+  const headers = nodeServerHeaders(c) ?? webHeaders(raw.headers);
   const request: ShieldRequest = {
     method: c.req.method,
     path: c.req.path,
@@ -302,8 +345,8 @@ function checkJsonBodies(
   shield: Shield,
   decision: Decision,
   policy?: Policy,
-): { value: number | undefined } {
-  const seen: { value: number | undefined } = { value: undefined };
+): { value: number | undefined; response?: Response } {
+  const seen: { value: number | undefined; response?: Response } = { value: undefined };
   const json = c.json.bind(c) as (object: unknown, ...rest: unknown[]) => Response;
   c.json = ((object: unknown, ...rest: unknown[]) => {
     const arg = rest[0];
@@ -316,7 +359,8 @@ function checkJsonBodies(
       return problemResponse(problem.status, problem, new Headers());
     }
     seen.value = status;
-    return json(result.modified && result.action !== 'block' ? result.body : object, ...rest);
+    seen.response = json(result.modified && result.action !== 'block' ? result.body : object, ...rest);
+    return seen.response;
   }) as typeof c.json;
   return seen;
 }
@@ -407,9 +451,12 @@ export function aiShield(options: HonoShieldOptions = {}): AiShieldMiddleware {
     const jsonStatus = checkJson ? checkJsonBodies(c, shield, merged, policy) : undefined;
     try {
       await next();
-      // A Response returned as is (e.g. from fetch()) never saw the headers prepared with c.header().
-      for (const [name, value] of Object.entries(merged.headers)) {
-        if (c.res.headers.get(name) === null) c.header(name, value);
+      // A Response returned as is (e.g. from fetch()) never saw the headers prepared with c.header();
+      // the one our c.json() built did (issue 15: no header lookups on the common path).
+      if (jsonStatus?.response === undefined || c.res !== jsonStatus.response) {
+        for (const [name, value] of Object.entries(merged.headers)) {
+          if (c.res.headers.get(name) === null) c.header(name, value);
+        }
       }
       if (checked.has(c)) return;
       checked.add(c);

@@ -15,7 +15,7 @@ export function canonicalJson(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       // Infinity/NaN would silently become null; entries never carry them, refuse loudly.
       if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
@@ -24,7 +24,13 @@ export function canonicalJson(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          if (i > 0) out += ',';
+          out += item === undefined ? 'null' : canonicalJson(item);
+        }
+        return `${out}]`;
       }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort();
@@ -33,7 +39,10 @@ export function canonicalJson(value: unknown): string {
       for (const key of keys) {
         const item = record[key];
         if (item === undefined || typeof item === 'function') continue;
-        out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+        if (!first) out += ',';
+        out += quote(key);
+        out += ':';
+        out += canonicalJson(item);
         first = false;
       }
       return `${out}}`;
@@ -41,6 +50,17 @@ export function canonicalJson(value: unknown): string {
     default:
       throw new TypeError(`canonicalJson: cannot encode ${typeof value}`);
   }
+}
+
+/** Characters JSON.stringify escapes: quote, backslash, controls and (well-formed JSON) lone surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * `JSON.stringify` for a string, skipping its escaping pass for the common case (issue 15: the audit
+ * writer's serialization is on every entry). Output is identical.
+ */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 const HEX: string[] = [];

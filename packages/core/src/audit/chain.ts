@@ -5,7 +5,7 @@
  * @module
  */
 import { canonicalJson, sha256Hex, toHex } from './canonical.js';
-import { createHmacSha256, sha256 } from './sha256.js';
+import { createHmacSha256, sha256, utf8Scratch } from './sha256.js';
 import type { AuditEntry } from './types.js';
 
 /** Computes entry hashes for one key (or none). */
@@ -16,6 +16,11 @@ export interface ChainHasher {
   hash(entry: Omit<AuditEntry, 'hash'> | AuditEntry): Promise<string>;
   /** HMAC (keyed) or SHA-256 (unkeyed) of arbitrary text, hex. */
   mac(text: string): Promise<string>;
+  /**
+   * The `hash` of an entry from its canonical JSON (without `hash`), synchronously: the audit writer
+   * serializes each entry once and builds both the hash input and the written line from it.
+   */
+  hashCanonical(canonical: string): string;
 }
 
 /**
@@ -34,10 +39,11 @@ export async function keyFingerprint(key: string): Promise<string> {
  */
 export async function createChainHasher(hmacKey?: string): Promise<ChainHasher> {
   const encoder = new TextEncoder();
-  const hex = (text: string) => toHex(sha256(encoder.encode(text)));
+  const hex = (text: string) => toHex(sha256(utf8Scratch(text)));
   if (!hmacKey) {
     return {
       kid: undefined,
+      hashCanonical: hex,
       mac: async (text) => hex(text),
       hash: async (entry) => {
         const { hash: _hash, ...rest } = entry as AuditEntry;
@@ -47,10 +53,12 @@ export async function createChainHasher(hmacKey?: string): Promise<ChainHasher> 
   }
   const hmac = createHmacSha256(encoder.encode(hmacKey));
   const kid = await keyFingerprint(hmacKey);
-  const mac = async (text: string) => toHex(hmac(encoder.encode(text)));
+  const macSync = (text: string) => toHex(hmac(utf8Scratch(text)));
+  const mac = async (text: string) => macSync(text);
   return {
     kid,
     mac,
+    hashCanonical: macSync,
     hash: (entry) => {
       const { hash: _hash, ...rest } = entry as AuditEntry;
       return mac(canonicalJson(rest));

@@ -10,10 +10,10 @@
  * @module
  */
 
-import { sha256Hex, toHex } from './canonical.js';
+import { canonicalJson, sha256Hex, toHex } from './canonical.js';
 import { type ChainHasher, createChainHasher } from './chain.js';
 import { createCheckpoint, type Ed25519KeyInput, importEd25519Key } from './checkpoint.js';
-import { sha256 } from './sha256.js';
+import { sha256, utf8Scratch } from './sha256.js';
 import { type AuditEntry, type AuditRecord, type AuditSink, type ChainHead, GENESIS_HASH } from './types.js';
 
 export interface AuditLogOptions {
@@ -111,20 +111,37 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       return { hasher, ...(signingKey ? { signingKey } : {}) };
     })());
 
-  async function seal(
+  /**
+   * Seals a record into the next entry and its line. Serialized once: the canonical JSON is both the
+   * hash input and, with `hash` appended, the written line (key order differs from `JSON.stringify`,
+   * which readers never relied on: verification re-canonicalizes). Synchronous unless a large body
+   * goes to Web Crypto.
+   */
+  function seal(
     record: AuditRecord,
     hasher: ChainHasher,
     prev: ChainHead | undefined,
-  ): Promise<AuditEntry> {
+  ): { entry: AuditEntry; line: string } | Promise<{ entry: AuditEntry; line: string }> {
     const { bodyText, durable: _durable, ...rest } = record;
     if (bodyText !== undefined && rest.request) {
       // Small bodies hash faster inline; large ones go to Web Crypto (off the main thread in Node).
-      const bodySha256 =
-        bodyText.length <= 16_384
-          ? toHex(sha256(new TextEncoder().encode(bodyText)))
-          : await sha256Hex(bodyText);
+      if (bodyText.length > 16_384) {
+        return sha256Hex(bodyText).then((bodySha256) => {
+          rest.request = { ...rest.request!, bodySha256, bodyLength: bodyText.length };
+          return sealed(rest, hasher, prev);
+        });
+      }
+      const bodySha256 = toHex(sha256(utf8Scratch(bodyText)));
       rest.request = { ...rest.request, bodySha256, bodyLength: bodyText.length };
     }
+    return sealed(rest, hasher, prev);
+  }
+
+  function sealed(
+    rest: Omit<AuditRecord, 'bodyText' | 'durable'>,
+    hasher: ChainHasher,
+    prev: ChainHead | undefined,
+  ): { entry: AuditEntry; line: string } {
     const unsealed: Omit<AuditEntry, 'hash'> = {
       v: 1,
       seq: prev ? prev.seq + 1 : 0,
@@ -135,7 +152,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       ...(hasher.kid ? { kid: hasher.kid } : {}),
       prevHash: prev?.hash ?? GENESIS_HASH,
     };
-    return { ...unsealed, hash: await hasher.hash(unsealed) };
+    const canonical = canonicalJson(unsealed);
+    const hash = hasher.hashCanonical(canonical);
+    const entry = unsealed as AuditEntry;
+    entry.hash = hash;
+    // canonical ends with "}" and has at least one member: hash is hex, so no escaping is needed.
+    return { entry, line: `${canonical.slice(0, -1)},"hash":"${hash}"}` };
   }
 
   async function checkpoint(force: boolean): Promise<void> {
@@ -168,13 +190,15 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     const sync = batch.some((item) => item.record.durable === true);
     // Sealed once: a retry sends the same lines, so a sink that kept part of a failed write can skip it.
     const entries: AuditEntry[] = [];
+    const lines: string[] = [];
     let prev = head;
     for (const item of batch) {
-      const entry = await seal(item.record, hasher, prev);
+      const pending = seal(item.record, hasher, prev);
+      const { entry, line } = pending instanceof Promise ? await pending : pending;
       entries.push(entry);
+      lines.push(line);
       prev = entry;
     }
-    const lines = entries.map((entry) => JSON.stringify(entry));
     for (;;) {
       try {
         await sink.write(lines, entries, { sync });

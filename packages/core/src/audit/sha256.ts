@@ -22,28 +22,36 @@ function constants(): Uint32Array {
   return K;
 }
 
-/** SHA-256 of `data`. */
-export function sha256(data: Uint8Array): Uint8Array {
+/**
+ * Scratch shared by every call: the message schedule and an 8-word state. Allocated on first use (never
+ * at import) and safe to share because hashing is synchronous; per-call allocations were a third of
+ * the audit log's CPU (issue 15).
+ */
+let scratch: { w: Int32Array; state: Int32Array; tail: Uint8Array } | undefined;
+function getScratch() {
+  scratch ??= { w: new Int32Array(64), state: new Int32Array(8), tail: new Uint8Array(128) };
+  return scratch;
+}
+
+const INITIAL = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+/** Runs the compression function over the 64-byte blocks of `bytes[from, to)` into `state`. */
+function compress(state: Int32Array, bytes: Uint8Array, from: number, to: number): void {
   const k = constants();
-  const bitLength = data.length * 8;
-  const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
-  let h0 = 0x6a09e667;
-  let h1 = 0xbb67ae85;
-  let h2 = 0x3c6ef372;
-  let h3 = 0xa54ff53a;
-  let h4 = 0x510e527f;
-  let h5 = 0x9b05688c;
-  let h6 = 0x1f83d9ab;
-  let h7 = 0x5be0cd19;
-  const w = new Uint32Array(64);
-  for (let offset = 0; offset < padded.length; offset += 64) {
+  const w = getScratch().w;
+  let h0 = state[0]!;
+  let h1 = state[1]!;
+  let h2 = state[2]!;
+  let h3 = state[3]!;
+  let h4 = state[4]!;
+  let h5 = state[5]!;
+  let h6 = state[6]!;
+  let h7 = state[7]!;
+  for (let offset = from; offset + 64 <= to; offset += 64) {
     for (let i = 0, j = offset; i < 16; i++, j += 4) {
-      w[i] = (padded[j]! << 24) | (padded[j + 1]! << 16) | (padded[j + 2]! << 8) | padded[j + 3]!;
+      w[i] = (bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!;
     }
     for (let i = 16; i < 64; i++) {
       const a = w[i - 15]!;
@@ -83,12 +91,78 @@ export function sha256(data: Uint8Array): Uint8Array {
     h6 = (h6 + g) | 0;
     h7 = (h7 + h) | 0;
   }
+  state[0] = h0;
+  state[1] = h1;
+  state[2] = h2;
+  state[3] = h3;
+  state[4] = h4;
+  state[5] = h5;
+  state[6] = h6;
+  state[7] = h7;
+}
+
+/**
+ * Hashes `data` into `state` (already holding the state after `prefixBytes` bytes, a multiple of 64)
+ * and pads: the whole blocks are read in place, only the last one or two are copied.
+ */
+function finish(state: Int32Array, data: Uint8Array, prefixBytes: number): void {
+  const whole = data.length & ~63;
+  compress(state, data, 0, whole);
+  const rest = data.length - whole;
+  const tail = getScratch().tail;
+  tail.fill(0);
+  tail.set(data.subarray(whole), 0);
+  tail[rest] = 0x80;
+  const size = rest + 9 <= 64 ? 64 : 128;
+  const bits = (prefixBytes + data.length) * 8;
+  const high = Math.floor(bits / 0x100000000);
+  const low = bits >>> 0;
+  tail[size - 8] = high >>> 24;
+  tail[size - 7] = high >>> 16;
+  tail[size - 6] = high >>> 8;
+  tail[size - 5] = high;
+  tail[size - 4] = low >>> 24;
+  tail[size - 3] = low >>> 16;
+  tail[size - 2] = low >>> 8;
+  tail[size - 1] = low;
+  compress(state, tail, 0, size);
+}
+
+function digestOf(state: Int32Array): Uint8Array {
   const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  [h0, h1, h2, h3, h4, h5, h6, h7].forEach((value, i) => {
-    outView.setUint32(i * 4, value >>> 0);
-  });
+  for (let i = 0; i < 8; i++) {
+    const value = state[i]!;
+    out[i * 4] = value >>> 24;
+    out[i * 4 + 1] = value >>> 16;
+    out[i * 4 + 2] = value >>> 8;
+    out[i * 4 + 3] = value;
+  }
   return out;
+}
+
+let encoder: TextEncoder | undefined;
+let utf8Buffer: Uint8Array | undefined;
+
+/**
+ * UTF-8 bytes of `text` in a shared buffer (valid until the next call): the hashes below consume them
+ * synchronously, so no per-call array is allocated for the audit writer's hash inputs.
+ */
+export function utf8Scratch(text: string): Uint8Array {
+  encoder ??= new TextEncoder();
+  // encodeInto writes at most 3 bytes per UTF-16 code unit.
+  if (!utf8Buffer || utf8Buffer.length < text.length * 3) {
+    utf8Buffer = new Uint8Array(Math.max(4096, text.length * 3));
+  }
+  const { written } = encoder.encodeInto(text, utf8Buffer);
+  return utf8Buffer.subarray(0, written);
+}
+
+/** SHA-256 of `data`. */
+export function sha256(data: Uint8Array): Uint8Array {
+  const { state } = getScratch();
+  state.set(INITIAL);
+  finish(state, data, 0);
+  return digestOf(state);
 }
 
 /** An HMAC-SHA-256 function for one key (inner and outer pads prepared once). */
@@ -98,13 +172,21 @@ export function createHmacSha256(key: Uint8Array): (data: Uint8Array) => Uint8Ar
   const inner = block.map((byte) => byte ^ 0x36);
   const outer = block.map((byte) => byte ^ 0x5c);
   block.fill(0);
+  // The states after the padded key blocks are the same for every message: computed once, an HMAC
+  // then costs the message's blocks plus two, not four.
+  const innerState = Int32Array.from(INITIAL);
+  compress(innerState, inner, 0, 64);
+  const outerState = Int32Array.from(INITIAL);
+  compress(outerState, outer, 0, 64);
+  inner.fill(0);
+  outer.fill(0);
   return (data) => {
-    const first = new Uint8Array(64 + data.length);
-    first.set(inner);
-    first.set(data, 64);
-    const second = new Uint8Array(96);
-    second.set(outer);
-    second.set(sha256(first), 64);
-    return sha256(second);
+    const { state } = getScratch();
+    state.set(innerState);
+    finish(state, data, 64);
+    const innerDigest = digestOf(state);
+    state.set(outerState);
+    finish(state, innerDigest, 64);
+    return digestOf(state);
   };
 }

@@ -62,6 +62,17 @@ describe('simhashText', () => {
     expect(simhashText(long)).toEqual(reference(long));
   });
 
+  it('folds ASCII text like a split on whitespace runs, already-folded text included', () => {
+    const ascii = fc.string({ unit: fc.constantFrom('a', 'B', ' ', '  ', '\t', '\n', 'x', '.', '\r') });
+    fc.assert(
+      fc.property(ascii, (text) => {
+        const reference = text.toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+        expect(normalizeForFingerprint(text)).toBe(reference);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('folds ASCII case and whitespace without the Unicode path', () => {
     expect(normalizeForFingerprint('  Hello\t\tWORLD \n again  ')).toBe('hello world again');
     expect(normalizeForFingerprint('ＨＥＬＬＯ  hel\u200Blo')).toBe('hello hello');

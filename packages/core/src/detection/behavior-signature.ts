@@ -56,6 +56,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Lower-cases ASCII and folds whitespace runs to one space, trimmed: the ASCII case of the above. */
 function foldAscii(text: string): string {
   const lower = text.toLowerCase();
+  // Most prompts are already folded once lower-cased (single spaces, no tabs or line breaks at the
+  // ends or in runs): return them as they are rather than splitting and joining (issue 15).
+  if (isFolded(lower)) return lower;
   const words: string[] = [];
   let start = -1;
   for (let i = 0; i < lower.length; i++) {
@@ -67,6 +70,21 @@ function foldAscii(text: string): string {
   }
   if (start >= 0) words.push(lower.slice(start));
   return words.join(' ');
+}
+
+/** True when `text` has no whitespace but single spaces between non-space characters. */
+function isFolded(text: string): boolean {
+  let previousSpace = true; // a leading space is not folded
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (previousSpace) return false;
+      previousSpace = true;
+    } else if (c >= 9 && c <= 13) {
+      return false;
+    } else previousSpace = false;
+  }
+  return !previousSpace || text.length === 0;
 }
 
 /** Exact 64-bit hash of a normalized string (two seeded FNV-style lanes with murmur mixing). */
@@ -119,36 +137,78 @@ function collapse(acc: Float64Array): Sig64 {
 export function simhashText(normalized: string, _scratch?: Float64Array): Sig64 {
   const s = normalized.length > MAX_SIM_CHARS ? normalized.slice(0, MAX_SIM_CHARS) : normalized;
   if (s.length < 3) return hashString(s, 7);
-  const { lanes, totals, spread } = bitCounters();
-  lanes.fill(0);
+  const { totals, spread } = bitCounters();
   totals.fill(0);
+  // The 16 lane words live in locals, not an array: the inner loop then does no memory writes (the
+  // fingerprint was the largest per-request cost of the pipeline, issue 15). Word = half * 8 + k * 2
+  // + nibble, as in flushLanes.
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  let l4 = 0;
+  let l5 = 0;
+  let l6 = 0;
+  let l7 = 0;
+  let l8 = 0;
+  let l9 = 0;
+  let l10 = 0;
+  let l11 = 0;
+  let l12 = 0;
+  let l13 = 0;
+  let l14 = 0;
+  let l15 = 0;
   let kept = 0;
   let pending = 0;
   const sampleBits = Math.max(0, Math.ceil(Math.log2(s.length / SIM_SHINGLES)));
+  const shift = 32 - sampleBits;
+  // The characters of the current shingle, carried over from one position to the next.
+  let c0 = s.charCodeAt(0);
+  let c1 = s.charCodeAt(1);
   for (let i = 0; i + 2 < s.length; i++) {
-    const g = Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ Math.imul(s.charCodeAt(i + 1), 0x85ebca77);
-    const hi = fmix32(g ^ Math.imul(s.charCodeAt(i + 2), 0xc2b2ae3d));
+    const c2 = s.charCodeAt(i + 2);
+    const g = Math.imul(c0, 0x9e3779b1) ^ Math.imul(c1, 0x85ebca77);
+    c0 = c1;
+    c1 = c2;
+    const hi = fmix32(g ^ Math.imul(c2, 0xc2b2ae3d));
     // The keep/skip decision uses its own hash so kept shingles do not share signature bits.
-    if (sampleBits > 0 && fmix32(hi ^ 0x27d4eb2d) >>> (32 - sampleBits) !== 0) continue;
+    if (sampleBits > 0 && fmix32(hi ^ 0x27d4eb2d) >>> shift !== 0) continue;
     const lo = fmix32(hi ^ 0x5bd1e995);
     // Bit counting eight bits at a time: `spread[byte]` holds the byte's bits as four 8-bit lanes in
     // each of two words, so one addition counts four bit positions (16 additions per shingle, not 64).
-    for (let k = 0; k < 4; k++) {
-      const bh = (hi >>> (k * 8)) & 255;
-      const bl = (lo >>> (k * 8)) & 255;
-      lanes[k * 2] = (lanes[k * 2]! + spread[bh * 2]!) | 0;
-      lanes[k * 2 + 1] = (lanes[k * 2 + 1]! + spread[bh * 2 + 1]!) | 0;
-      lanes[8 + k * 2] = (lanes[8 + k * 2]! + spread[bl * 2]!) | 0;
-      lanes[8 + k * 2 + 1] = (lanes[8 + k * 2 + 1]! + spread[bl * 2 + 1]!) | 0;
-    }
+    let b = (hi & 255) << 1;
+    l0 = (l0 + spread[b]!) | 0;
+    l1 = (l1 + spread[b + 1]!) | 0;
+    b = ((hi >>> 8) & 255) << 1;
+    l2 = (l2 + spread[b]!) | 0;
+    l3 = (l3 + spread[b + 1]!) | 0;
+    b = ((hi >>> 16) & 255) << 1;
+    l4 = (l4 + spread[b]!) | 0;
+    l5 = (l5 + spread[b + 1]!) | 0;
+    b = (hi >>> 24) << 1;
+    l6 = (l6 + spread[b]!) | 0;
+    l7 = (l7 + spread[b + 1]!) | 0;
+    b = (lo & 255) << 1;
+    l8 = (l8 + spread[b]!) | 0;
+    l9 = (l9 + spread[b + 1]!) | 0;
+    b = ((lo >>> 8) & 255) << 1;
+    l10 = (l10 + spread[b]!) | 0;
+    l11 = (l11 + spread[b + 1]!) | 0;
+    b = ((lo >>> 16) & 255) << 1;
+    l12 = (l12 + spread[b]!) | 0;
+    l13 = (l13 + spread[b + 1]!) | 0;
+    b = (lo >>> 24) << 1;
+    l14 = (l14 + spread[b]!) | 0;
+    l15 = (l15 + spread[b + 1]!) | 0;
     kept++;
     // 8-bit lanes overflow past 255: move them to the totals first.
     if (++pending === 255) {
-      flushLanes(lanes, totals);
+      flushLanes(totals, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15);
+      l0 = l1 = l2 = l3 = l4 = l5 = l6 = l7 = l8 = l9 = l10 = l11 = l12 = l13 = l14 = l15 = 0;
       pending = 0;
     }
   }
-  flushLanes(lanes, totals);
+  flushLanes(totals, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15);
   // A bit is set when more than half of the kept shingles set it (the sign of the +1/-1 sum).
   let hi = 0;
   let lo = 0;
@@ -160,8 +220,6 @@ export function simhashText(normalized: string, _scratch?: Float64Array): Sig64 
 }
 
 interface BitCounters {
-  /** 16 words: [hi byte k: low 4 bits, high 4 bits] for k = 0..3, then the same for lo. */
-  lanes: Int32Array;
   /** 64 bit-position totals. */
   totals: Int32Array;
   /** For each byte value, two words with its bits 0-3 and 4-7 spread into 8-bit lanes. */
@@ -179,17 +237,17 @@ function bitCounters(): BitCounters {
       if ((byte >>> bit) & 1) spread[byte * 2 + (bit >> 2)]! |= 1 << ((bit & 3) * 8);
     }
   }
-  counters = { lanes: new Int32Array(16), totals: new Int32Array(64), spread };
+  counters = { totals: new Int32Array(64), spread };
   return counters;
 }
 
-function flushLanes(lanes: Int32Array, totals: Int32Array): void {
+/** Adds the 16 lane words (four 8-bit counts each) to the 64 bit-position totals. */
+function flushLanes(totals: Int32Array, ...lanes: number[]): void {
   for (let word = 0; word < 16; word++) {
     const value = lanes[word]!;
     // word = half * 8 + k * 2 + nibble: bit position = half * 32 + k * 8 + nibble * 4 + lane.
     const base = (word >> 3) * 32 + ((word >> 1) & 3) * 8 + (word & 1) * 4;
     for (let lane = 0; lane < 4; lane++) totals[base + lane]! += (value >>> (lane * 8)) & 255;
-    lanes[word] = 0;
   }
 }
 
@@ -207,6 +265,8 @@ export interface NumberPrint {
  * otherwise make unrelated inputs look alike); projection signs come from a hash of the index.
  */
 export function fingerprintNumbers(value: unknown, scratch: Float64Array): NumberPrint | undefined {
+  // Most requests carry no numeric payload: nothing to allocate for them.
+  if (value === undefined || value === null) return undefined;
   let count = 0;
   let sum = 0;
   let h1 = 0x9747b28c;

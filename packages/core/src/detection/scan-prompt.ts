@@ -117,7 +117,10 @@ const DOC_MANIPULATION = 0.6;
 
 const INTENT = C.IGNORE | C.INSTR | C.REVEAL | C.UNRESTRICT | C.RESTRICT | C.AI | C.PERSONA | C.SEND;
 
-/** The intermediate result of one layer pass, before the classifier. */
+/**
+ * The intermediate result of one layer pass, before the classifier. `dense` and `tokens` are scratch
+ * reused per decode depth: read them before the next analysis at the same depth.
+ */
 export interface PromptAnalysis {
   hits: Hit[];
   dense: Float32Array;
@@ -136,6 +139,26 @@ export interface PromptAnalysis {
 // Token arrays reused across calls, one set per decode depth (an inner scan must not clobber the
 // outer one's tokens). Created on first use, never at import time.
 let tokenPools: TokenScratch[] | undefined;
+
+const ROT13_NAME = /rot-?13/;
+
+let densePools: Float32Array[] | undefined;
+
+/**
+ * The dense feature vector of an analysis at `depth`, zeroed and reused like the token scratch: valid
+ * until the next analysis at the same depth (allocating it per call was a tenth of analyzePrompt).
+ */
+function denseScratch(depth: number): Float32Array {
+  densePools ??= [];
+  const pooled = densePools[depth];
+  if (pooled) {
+    pooled.fill(0);
+    return pooled;
+  }
+  const created = new Float32Array(DENSE_SIZE);
+  densePools[depth] = created;
+  return created;
+}
 
 function tokenScratch(depth: number): TokenScratch {
   tokenPools ??= [];
@@ -241,7 +264,7 @@ export function analyzePrompt(
     }
   }
 
-  const dense = new Float32Array(DENSE_SIZE);
+  const dense = denseScratch(depth);
   const set = (name: DenseName, v: number) => setMax(dense, name, v);
 
   // Obfuscation: invisible characters, homoglyphs, leetspeak.
@@ -343,7 +366,8 @@ export function analyzePrompt(
     });
   }
   if (depth < b.maxDepth && b.decoded < b.maxDecoded) {
-    const rotHint = rot >= 2 || folded.includes('rot13') || folded.includes('rot-13');
+    // One search, not two: the same as includes('rot13') || includes('rot-13').
+    const rotHint = rot >= 2 || ROT13_NAME.test(folded);
     // Base64/hex runs can only sit where word tokens chain through base64 punctuation: find those
     // spans per token, then search only them in the raw text (case matters for base64).
     const regions: number[] = [];

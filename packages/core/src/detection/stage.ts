@@ -15,7 +15,7 @@ import type { BehaviorStore } from './behavior-store.js';
 import { runExternalDetector } from './external.js';
 import { analyzeNumericInput } from './numeric.js';
 import { createNumericBaseline, type NumericBaseline } from './numeric-baseline.js';
-import { scanPrompt } from './scan-prompt.js';
+import { type PromptScan, scanPrompt } from './scan-prompt.js';
 
 /** Keys whose string values are structure, not user text. */
 const STRUCTURAL_KEYS = new Set([
@@ -45,6 +45,15 @@ const BEHAVIOR_SCORE_CAP = 0.7;
 
 /** Strings this short cannot carry an instruction worth scoring. */
 const MIN_TEXT_LENGTH = 8;
+
+/**
+ * Scans of recently seen texts, by exact text: a system prompt or a template is sent with every request
+ * and scores the same every time (scanPrompt is a pure function of the text). Bounded in entries and in
+ * the length of a cached text, so the cache holds at most SCAN_CACHE_ENTRIES x SCAN_CACHE_MAX_CHARS
+ * characters; a hit is refreshed, the least recently used entry goes first.
+ */
+const SCAN_CACHE_ENTRIES = 256;
+const SCAN_CACHE_MAX_CHARS = 4096;
 
 export interface DetectionStage {
   /** Returns a promise only when an async scorer (behaviour store, external detector) is involved. */
@@ -143,6 +152,22 @@ export function createDetectionStage(
 
   // The strongest fast-tier text score of the request being scanned (read right after scanTexts).
   let textScore = 0;
+  const scans = new Map<string, PromptScan>();
+  const scanCached = (text: string): PromptScan => {
+    if (text.length > SCAN_CACHE_MAX_CHARS) return scanPrompt(text);
+    let scan = scans.get(text);
+    if (scan) {
+      scans.delete(text);
+    } else {
+      scan = scanPrompt(text);
+      if (scans.size >= SCAN_CACHE_ENTRIES) scans.delete(scans.keys().next().value!);
+    }
+    scans.set(text, scan);
+    return scan;
+  };
+  // Warm-up at creation (issue 15): the classifier's weights and the rule matcher are decoded now, not
+  // inside the first request. Only when detection is on; never at import (Workers, STYLE.md §2.6).
+  if (options.enabled) scanPrompt('warm up');
 
   function scanTexts(ctx: RequestContext): TextField[] {
     textScore = 0;
@@ -154,7 +179,7 @@ export function createDetectionStage(
     for (const field of selected) {
       const text = field.value.length > budget ? field.value.slice(0, budget) : field.value;
       budget -= text.length;
-      const scan = scanPrompt(text);
+      const scan = scanCached(text);
       if (scan.score > strongest) strongest = scan.score;
       for (const finding of scan.findings) {
         ctx.findings.push({ ...finding, location: { ...finding.location, path: field.path || '$' } });
@@ -238,6 +263,8 @@ export function createDetectionStage(
       if (options.external && texts.length > 0 && (options.externalWhen === 'always' || ambiguous))
         pending.push(external(ctx, texts.map((field) => field.value).join('\n')));
       if (pending.length === 0) return;
+      // The usual case is the behaviour tracker alone: its promise as is, no Promise.all around it.
+      if (pending.length === 1) return pending[0];
       return Promise.all(pending).then(() => undefined);
     },
     recordOutcome(ctx, failed) {

@@ -69,9 +69,50 @@ export function bodyPace(
   return undefined;
 }
 
+interface PaceWatch {
+  limits: BodyTimeouts;
+  started: number;
+  received: () => number;
+  onExpired: (reason: BodyTimeoutReason) => void;
+}
+
 /**
- * Checks a read in progress every {@link CHECK_EVERY_MS} (one timer per read, none per chunk) and calls
- * `onExpired` once when it breaks a limit. `stop()` must be called when the read ends.
+ * One clock for every body read in progress (issue 15: a timer per request was a measurable share of a
+ * request's cost and of its garbage). Created with the first read, never at import; it stops itself
+ * on the first tick that finds no read in progress, so at most one timer is alive, and under steady
+ * traffic it is never recreated. It ticks at the shortest period any read asked for.
+ */
+let clock:
+  | {
+      watches: Set<PaceWatch>;
+      timer: ReturnType<typeof setInterval> | undefined;
+      every: number;
+      lastTick: number;
+    }
+  | undefined;
+
+function tick(): void {
+  const c = clock!;
+  const now = Date.now();
+  c.lastTick = now;
+  for (const watch of c.watches) {
+    const reason = bodyPace(watch.limits, now - watch.started, watch.received());
+    if (reason) {
+      c.watches.delete(watch);
+      watch.onExpired(reason);
+    }
+  }
+  if (c.watches.size === 0 && c.timer !== undefined) {
+    clearInterval(c.timer);
+    c.timer = undefined;
+    c.every = Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * Checks a read in progress every {@link CHECK_EVERY_MS} (one shared clock for all reads, none per
+ * chunk or per request) and calls `onExpired` once when it breaks a limit. `stop()` must be called when
+ * the read ends.
  */
 export function watchBodyPace(
   limits: BodyTimeouts,
@@ -79,17 +120,23 @@ export function watchBodyPace(
   onExpired: (reason: BodyTimeoutReason) => void,
 ): { stop(): void } {
   if (limits.timeoutMs <= 0 && limits.minBytesPerSec <= 0) return { stop() {} };
-  const started = Date.now();
+  const now = Date.now();
   const every = limits.timeoutMs > 0 ? Math.min(CHECK_EVERY_MS, limits.timeoutMs) : CHECK_EVERY_MS;
-  const timer = setInterval(() => {
-    const reason = bodyPace(limits, Date.now() - started, received());
-    if (reason) {
-      clearInterval(timer);
-      onExpired(reason);
-    }
-  }, every);
-  (timer as { unref?: () => void }).unref?.();
-  return { stop: () => clearInterval(timer) };
+  clock ??= { watches: new Set(), timer: undefined, every: Number.POSITIVE_INFINITY, lastTick: 0 };
+  const c = clock;
+  const watch: PaceWatch = { limits, started: now, received, onExpired };
+  c.watches.add(watch);
+  // A clock that stopped ticking (its timer cleared from outside, e.g. by a test's fake timers) or
+  // ticks too slowly for this read is replaced.
+  const stale = c.timer !== undefined && now - c.lastTick > c.every * 3;
+  if (c.timer === undefined || every < c.every || stale) {
+    if (c.timer !== undefined) clearInterval(c.timer);
+    c.every = every;
+    c.lastTick = now;
+    c.timer = setInterval(tick, every);
+    (c.timer as { unref?: () => void }).unref?.();
+  }
+  return { stop: () => c.watches.delete(watch) };
 }
 
 /**
@@ -113,14 +160,19 @@ export function awaitBody(
       : Number.POSITIVE_INFINITY;
   const deadline = Math.min(total, paced);
   if (deadline === Number.POSITIVE_INFINITY) return read;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // On the shared body clock (no timer per request): the deadline is met within its tick.
+  let watch: { stop(): void } | undefined;
   const expiry = new Promise<{ timedOut: BodyTimeoutReason }>((resolve) => {
-    timer = setTimeout(() => {
-      read.catch(() => {});
-      resolve({ timedOut: deadline === total ? 'timeout' : 'too_slow' });
-    }, deadline);
+    watch = watchBodyPace(
+      { timeoutMs: deadline, minBytesPerSec: 0 },
+      () => 0,
+      () => {
+        read.catch(() => {});
+        resolve({ timedOut: deadline === total ? 'timeout' : 'too_slow' });
+      },
+    );
   });
-  return Promise.race([read, expiry]).finally(() => clearTimeout(timer));
+  return Promise.race([read, expiry]).finally(() => watch?.stop());
 }
 
 type ByteSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
