@@ -647,7 +647,8 @@ export function createShield(given: ShieldOptions = {}): Shield {
     }
 
     if (opts.detection.enabled && !opts.skip) active.detection.recordOutcome(ctx, action === 'block');
-    const risk = { score, severity: severityFromScore(score) };
+    const risk: Decision['risk'] = { score, severity: severityFromScore(score) };
+    if (ctx.textScore !== undefined) risk.detection = ctx.textScore;
     timings.total = now() - started;
     // Built once, member by member in the published order (no spread temporaries, issue 15).
     const decision = { action, status } as Decision;

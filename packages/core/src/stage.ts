@@ -47,6 +47,8 @@ export interface RequestContext {
    * severities of the other stages' findings, so an explained score is not counted twice.
    */
   signals: Array<{ source: string; score: number }>;
+  /** The prompt scanner's strongest score over the request's text, when it had text to scan (telemetry). */
+  textScore?: number;
   headers: Record<string, string>;
   failures: StageFailure[];
 }

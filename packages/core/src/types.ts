@@ -103,6 +103,8 @@ export interface Risk {
   /** 0..1: the combined risk of the request. */
   score: number;
   severity: Severity;
+  /** 0..1: the prompt scanner's own score of the request's text (the strongest field), when it scanned any. */
+  detection?: number;
 }
 
 /** Per-stage wall time in milliseconds. */

@@ -186,6 +186,7 @@ export function createDetectionStage(
       }
     }
     if (strongest > 0) ctx.signals.push({ source: 'text', score: strongest });
+    if (selected.length > 0) ctx.textScore = strongest;
     textScore = strongest;
     return selected;
   }

@@ -153,6 +153,10 @@ describe('OpenTelemetry bridge (real SDK, in-memory exporters)', () => {
     for (const p of stageDurations) expect(p.value.count).toBe(8);
     const risk = points.get('ai_shield.risk.score')!;
     expect(risk.reduce((sum, p) => sum + p.value.count, 0)).toBe(8);
+    // Every request had text to scan; the two blocked ones are the attacks.
+    const scores = points.get('ai_shield.detection.score')!;
+    expect(scores.reduce((sum, p) => sum + p.value.count, 0)).toBe(8);
+    expect(scores.find((p) => p.attributes['ai_shield.action'] === 'block')!.value.count).toBe(2);
     expect(points.get('ai_shield.pii.entities')).toEqual([
       { attributes: { 'ai_shield.pii.type': 'email', 'ai_shield.pii.action': 'mask' }, value: 1 },
     ]);

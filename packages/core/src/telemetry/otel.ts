@@ -53,6 +53,7 @@ interface Instruments {
   meter: Meter;
   stageDuration: Histogram;
   riskScore: Histogram;
+  detectionScore: Histogram;
   observables: Observable[];
   callback: BatchObservableCallback;
 }
@@ -181,6 +182,8 @@ export function createOtelBridge(state: RecorderState, auditStats: () => AuditSt
       if (ms !== undefined) active.stageDuration.record(ms / 1000, STAGE_ATTRS[stage]);
     }
     active.riskScore.record(d.risk.score, ACTION_ATTRS[d.action]);
+    if (d.risk.detection !== undefined)
+      active.detectionScore.record(d.risk.detection, ACTION_ATTRS[d.action]);
   }
 
   return { decision };
@@ -198,6 +201,11 @@ function createInstruments(
   });
   const riskScore = meter.createHistogram('ai_shield.risk.score', {
     description: 'Combined risk score of each request (0..1)',
+    unit: '1',
+    advice: { explicitBucketBoundaries: [...UNIT_BOUNDS] },
+  });
+  const detectionScore = meter.createHistogram('ai_shield.detection.score', {
+    description: "The prompt scanner's score of each request with text to scan (0..1)",
     unit: '1',
     advice: { explicitBucketBoundaries: [...UNIT_BOUNDS] },
   });
@@ -274,5 +282,5 @@ function createInstruments(
     rateStoreErrors,
   ];
   meter.addBatchObservableCallback(callback, observables);
-  return { meter, stageDuration, riskScore, observables, callback };
+  return { meter, stageDuration, riskScore, detectionScore, observables, callback };
 }

@@ -103,6 +103,12 @@ export function toPrometheusText({ state, audit }: PrometheusInput): string {
   w.family('ai_shield_risk_score', 'histogram', 'Combined risk score of each request (0..1).');
   w.histogram('ai_shield_risk_score', state.risk);
   w.family(
+    'ai_shield_detection_score',
+    'histogram',
+    "The prompt scanner's score of each request with text to scan (0..1).",
+  );
+  w.histogram('ai_shield_detection_score', state.detection);
+  w.family(
     'ai_shield_rate_budget_used_ratio',
     'histogram',
     "Share of the client's rate budget used after each request.",

@@ -99,6 +99,8 @@ export interface RecorderState {
   readonly blocksByStage: Float64Array;
   readonly ring: SecondRing;
   readonly risk: FixedHistogram;
+  /** The prompt scanner's score of each request with text to scan (`decision.risk.detection`). */
+  readonly detection: FixedHistogram;
   /** Seconds per stage, and `total` for the whole pipeline. */
   readonly durations: Record<StageName | 'total', FixedHistogram>;
   /** Share of the client's rate budget used after each request (from the RateLimit headers). */
@@ -154,6 +156,7 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
     blocksByStage: new Float64Array(STAGES.length + 1),
     ring: createSecondRing(3600),
     risk: createHistogram(UNIT_BOUNDS, THOUSANDTHS),
+    detection: createHistogram(UNIT_BOUNDS, THOUSANDTHS),
     durations,
     budgetUsed: createHistogram(UNIT_BOUNDS, THOUSANDTHS),
     rateStoreErrors: new Map(),
@@ -240,6 +243,7 @@ export function createRecorder(options: Pick<TelemetryOptions, 'topK' | 'recentI
     } else {
       state.ring.add(sec, index);
       state.risk.record(Math.round(d.risk.score * THOUSANDTHS));
+      if (d.risk.detection !== undefined) state.detection.record(Math.round(d.risk.detection * THOUSANDTHS));
       durations.total.record(Math.round(d.timings.total * 1000));
       if (d.mode === 'monitor') state.monitorDecisions++;
     }
@@ -331,6 +335,8 @@ export interface RecorderSnapshot {
   topIdentities: TopKEntry[];
   /** Risk-score histogram: `counts[i]` are scores <= `bounds[i]` (and above the previous bound). */
   risk: { bounds: number[]; counts: number[]; count: number; sum: number };
+  /** The prompt scanner's score histogram, over requests with text to scan (same buckets as `risk`). */
+  detection: { bounds: number[]; counts: number[]; count: number; sum: number };
   stages: Record<StageName | 'total', { count: number; meanMs: number }>;
   rate: {
     limited: number;
@@ -396,6 +402,12 @@ export function snapshotRecorder(recorder: Recorder, nowMs: number, top = 10): R
       counts: state.risk.counts().slice(0, state.risk.bounds.length),
       count: state.risk.count,
       sum: state.risk.sum,
+    },
+    detection: {
+      bounds: [...state.detection.bounds],
+      counts: state.detection.counts().slice(0, state.detection.bounds.length),
+      count: state.detection.count,
+      sum: state.detection.sum,
     },
     stages,
     rate: {

@@ -56,6 +56,10 @@ describe('shield.telemetry', () => {
     expect(s.risk.counts.reduce((a, b) => a + b, 0)).toBe(6);
     // Both attacks score above 0.8.
     expect(s.risk.counts.slice(8).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
+    // The scanner's own scores: only the four requests with text to scan; the two attacks at 0.8 or more.
+    expect(s.detection.count).toBe(4);
+    expect(s.detection.counts.slice(8).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(s.detection.counts.slice(0, 5).reduce((a, b) => a + b, 0)).toBe(2);
     expect(s.stages.validation.count).toBe(6);
     expect(s.rate.budgetUsed.count).toBe(6);
     // No request content anywhere in the snapshot.
@@ -218,6 +222,11 @@ describe('shield.telemetry', () => {
     expect(Number(risk.metrics[0]!.count)).toBe(4);
     expect(Number(risk.metrics[0]!.buckets['+Inf'])).toBe(4);
     expect(Number(risk.metrics[0]!.buckets['0.1'])).toBeLessThanOrEqual(3);
+    const detection = families.find((family) => family.name === 'ai_shield_detection_score')!;
+    expect(detection.type).toBe('HISTOGRAM');
+    expect(Number(detection.metrics[0]!.count)).toBe(s.detection.count);
+    expect(Number(detection.metrics[0]!.buckets['0.7'])).toBe(3);
+    expect(Number(detection.metrics[0]!.buckets['+Inf'])).toBe(4);
     // The parser flattens labelled histograms (a limitation of parse-prometheus-text-format 1.x): read
     // the per-stage counts from the lines.
     for (const stage of ['access', 'rate', 'validation', 'detection']) {
