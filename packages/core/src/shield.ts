@@ -147,9 +147,66 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const isPromise = <T>(value: unknown): value is Promise<T> =>
   typeof (value as { then?: unknown } | undefined)?.then === 'function';
 
+/**
+ * One request stage in the pipeline's table: whether the policy runs it, how it fails, and the call.
+ * Module-level functions that take the policy, so nothing is built per request (issue 15) and a route
+ * policy that borrows the global rate stage (`{ ...policy, rate }`) runs the borrowed one.
+ */
+interface PipelineStep {
+  readonly stage: StageName;
+  /** Also skipped when the request skips this stage (the lockout belongs to both access and rate). */
+  readonly alsoSkippedWith?: StageName;
+  enabled(policy: Policy): boolean;
+  onError(policy: Policy): 'open' | 'closed';
+  /** A block, or nothing (detection only adds findings): now or later. */
+  run(policy: Policy, ctx: ConsumptionContext): Block | undefined | Promise<Block | undefined>;
+}
+
 /** The request stages in their fixed order: network rules, access, lockout, rate, validation, detection. */
-const STAGE_NAMES: readonly StageName[] = ['access', 'access', 'rate', 'rate', 'validation', 'detection'];
-const STAGE_COUNT = STAGE_NAMES.length;
+const PIPELINE: readonly PipelineStep[] = [
+  {
+    stage: 'access',
+    enabled: (policy) => policy.network !== undefined,
+    onError: () => 'closed',
+    run: (policy, ctx) => policy.network!(ctx),
+  },
+  {
+    stage: 'access',
+    enabled: (policy) => policy.options.access.enabled,
+    onError: (policy) => policy.options.access.onError,
+    run: (policy, ctx) => policy.access.run(ctx),
+  },
+  {
+    // Failed-attempt delays are checked once the credential is known: a valid credential passes a
+    // delayed address (behind a shared proxy it is everyone's) unless its identity is delayed.
+    stage: 'rate',
+    alsoSkippedWith: 'access',
+    enabled: (policy) => lockoutEnabled(policy.options),
+    onError: (policy) => policy.options.rate.onError,
+    run: (policy, ctx) => policy.rate.lockout(ctx),
+  },
+  {
+    stage: 'rate',
+    enabled: (policy) => policy.options.rate.enabled,
+    onError: (policy) => policy.options.rate.onError,
+    run: (policy, ctx) => policy.rate.run(ctx, true),
+  },
+  {
+    stage: 'validation',
+    enabled: (policy) => policy.options.validation.enabled,
+    onError: (policy) => policy.options.validation.onError,
+    run: (policy, ctx) => runValidation(ctx, policy.options.validation),
+  },
+  {
+    stage: 'detection',
+    enabled: (policy) => policy.options.detection.enabled,
+    onError: (policy) => policy.options.detection.onError,
+    run: (policy, ctx) => policy.detection.run(ctx, policy.key) as Promise<undefined> | undefined,
+  },
+];
+
+const lockoutEnabled = (options: ResolvedOptions): boolean =>
+  options.rate.enabled && options.rate.failedAttempts !== false;
 
 const now: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function'
@@ -399,52 +456,27 @@ export function createShield(given: ShieldOptions = {}): Shield {
   }
 
   /**
-   * Runs stage `index` of {@link STAGE_NAMES}; a stage that throws or rejects is handled as in
-   * {@link runStage}. A stage that answers synchronously (validation, the in-memory rate store) is
-   * not wrapped in a promise: no allocation, no extra microtask per stage (issue 15).
+   * Runs one step of {@link PIPELINE}; a stage that throws or rejects is handled as in {@link runStage}.
+   * A stage that answers synchronously (validation, the in-memory rate store) is not wrapped in a
+   * promise: no allocation, no extra microtask per stage (issue 15).
    */
-  function runStageAt(
-    index: number,
-    stage: StageName,
+  function runStep(
+    step: PipelineStep,
     ctx: ConsumptionContext,
     active: Policy,
     onError: 'open' | 'closed',
   ): Block | undefined | Promise<Block | undefined> {
     try {
-      let result: Block | undefined | void | Promise<Block | undefined> | Promise<void>;
-      switch (index) {
-        case 0:
-          result = active.network!(ctx);
-          break;
-        case 1:
-          result = active.access.run(ctx);
-          break;
-        case 2:
-          result = active.rate.lockout(ctx);
-          break;
-        case 3:
-          result = active.rate.run(ctx, true);
-          break;
-        case 4:
-          return runValidation(ctx, active.options.validation);
-        default: {
-          const pending = active.detection.run(ctx, active.key);
-          return pending
-            ? pending.then(
-                () => undefined,
-                (error: unknown) => stageFailed(stage, ctx, error, onError),
-              )
-            : undefined;
-        }
-      }
-      if (isPromise(result)) {
-        return (result as Promise<Block | undefined>).then(undefined, (error: unknown) =>
-          stageFailed(stage, ctx, error, onError),
+      const result = step.run(active, ctx);
+      if (isPromise<Block | undefined>(result)) {
+        return result.then(
+          (block) => block ?? undefined,
+          (error: unknown) => stageFailed(step.stage, ctx, error, onError),
         );
       }
       return result ?? undefined;
     } catch (error) {
-      return stageFailed(stage, ctx, error, onError);
+      return stageFailed(step.stage, ctx, error, onError);
     }
   }
 
@@ -534,47 +566,17 @@ export function createShield(given: ShieldOptions = {}): Shield {
     }
 
     if (!opts.skip && !blocked) {
-      // Failed-attempt delays are checked once the credential is known: a valid credential passes a
-      // delayed address (behind a shared proxy it is everyone's) unless its identity is delayed.
-      const lockoutOn =
-        opts.rate.enabled &&
-        opts.rate.failedAttempts !== false &&
-        !skip?.includes('rate') &&
-        !skip?.includes('access');
-      // An indexed loop over the stages in their fixed order, not an array of closures built per
-      // request (issue 15: the pipeline's own allocations were a quarter of its garbage).
-      for (let index = 0; index < STAGE_COUNT; index++) {
-        const stage = STAGE_NAMES[index]!;
-        let enabled: boolean;
-        let onError: 'open' | 'closed';
-        switch (index) {
-          case 0:
-            enabled = active.network !== undefined;
-            onError = 'closed';
-            break;
-          case 1:
-            enabled = opts.access.enabled;
-            onError = opts.access.onError;
-            break;
-          case 2:
-            enabled = lockoutOn;
-            onError = opts.rate.onError;
-            break;
-          case 3:
-            enabled = opts.rate.enabled;
-            onError = opts.rate.onError;
-            break;
-          case 4:
-            enabled = opts.validation.enabled;
-            onError = opts.validation.onError;
-            break;
-          default:
-            enabled = opts.detection.enabled;
-            onError = opts.detection.onError;
-        }
-        if (!enabled || skip?.includes(stage)) continue;
+      // Refused credentials from a delayed address or identity get the delay (see PIPELINE's lockout).
+      const lockoutOn = lockoutEnabled(opts) && !skip?.includes('rate') && !skip?.includes('access');
+      // An indexed loop over a table built once, not an array of closures built per request (issue 15:
+      // the pipeline's own allocations were a quarter of its garbage).
+      for (let index = 0; index < PIPELINE.length; index++) {
+        const step = PIPELINE[index]!;
+        const stage = step.stage;
+        if (!step.enabled(active) || skip?.includes(stage)) continue;
+        if (step.alsoSkippedWith && skip?.includes(step.alsoSkippedWith)) continue;
         const stageStart = now();
-        const ran = runStageAt(index, stage, ctx, active, onError);
+        const ran = runStep(step, ctx, active, step.onError(active));
         const block = isPromise(ran) ? await ran : ran;
         timings[stage] = (timings[stage] ?? 0) + now() - stageStart;
         if (block) {

@@ -150,8 +150,6 @@ export function createDetectionStage(
     return tracker;
   };
 
-  // The strongest fast-tier text score of the request being scanned (read right after scanTexts).
-  let textScore = 0;
   const scans = new Map<string, PromptScan>();
   const scanCached = (text: string): PromptScan => {
     if (text.length > SCAN_CACHE_MAX_CHARS) return scanPrompt(text);
@@ -170,7 +168,6 @@ export function createDetectionStage(
   if (options.enabled) scanPrompt('warm up');
 
   function scanTexts(ctx: RequestContext): TextField[] {
-    textScore = 0;
     const texts = ctx.view?.texts;
     if (!texts || texts.length === 0) return [];
     const selected = selectTexts(texts, matcher, options.maxScanChars);
@@ -186,8 +183,8 @@ export function createDetectionStage(
       }
     }
     if (strongest > 0) ctx.signals.push({ source: 'text', score: strongest });
+    // The strongest fast-tier text score: the external tier's `ambiguous` test and telemetry read it.
     if (selected.length > 0) ctx.textScore = strongest;
-    textScore = strongest;
     return selected;
   }
 
@@ -260,6 +257,7 @@ export function createDetectionStage(
         pending.push(observe(ctx, route, lastText, numbers));
       }
       const [lo, hi] = options.ambiguousRange;
+      const textScore = ctx.textScore ?? 0;
       const ambiguous = textScore >= lo && textScore < hi;
       if (options.external && texts.length > 0 && (options.externalWhen === 'always' || ambiguous))
         pending.push(external(ctx, texts.map((field) => field.value).join('\n')));
