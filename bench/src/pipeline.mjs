@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cities } from './lib/traffic.mjs';
 
 // BENCH_REQUESTS / BENCH_WARMUP: fewer requests, e.g. for instruction counts under valgrind.
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -16,18 +17,6 @@ const { createShield } = process.env.BENCH_CORE
   ? await import(pathToFileURL(join(process.env.BENCH_CORE, 'index.mjs')).href)
   : await import('@ai-shield/core');
 
-const cities = [
-  'Lisbon',
-  'Porto',
-  'Seville',
-  'Valencia',
-  'Bologna',
-  'Lyon',
-  'Ghent',
-  'Krakow',
-  'Ljubljana',
-  'Tallinn',
-];
 const bodies = cities.flatMap((c) =>
   Array.from({ length: 120 }, (_, j) =>
     JSON.stringify({

@@ -8,7 +8,8 @@
 // and carries one of many distinct prompts, so the per-client checks (minimum interval, repeated input,
 // budgets) see realistic traffic rather than one client hammering one prompt.
 export const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20_000);
-const cities = [
+/** Cities of the travel prompts (also bench:pipeline's). */
+export const cities = [
   'Lisbon',
   'Porto',
   'Seville',
